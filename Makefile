@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ercoexist: top-level build.
+#   make            build kmod/ercoexist.ko and userspace/ercoexistctl
+#   make deps       install every Debian package the build, tests and demo need
+#   make check      host unit tests, then the VM kselftests on Debian's 6.1 and 6.12
+#   make demo       boot a VM with the SPEC topology and show a failover
+#   make lint       checkpatch --strict, sparse and W=1 on every installed kernel
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+# The kernel build tree: the running kernel's when present, else the newest
+# installed linux-headers-*-amd64.
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
+	  if [ -d $$d ]; then echo $$d; else \
+	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
+
+.PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check
+
+all: kmod userspace
+
+kmod:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	$(TOP)/scripts/install-deps.sh
+
+# One line at the end: "N passed, N failed, N skipped"; non-zero on failure.
+check:
+	$(TOP)/selftests/check.sh
+
+unit:
+	$(TOP)/selftests/check.sh --unit-only
+
+vmtest:
+	$(TOP)/selftests/check.sh --vm-only
+
+demo:
+	$(TOP)/selftests/vm/run.sh --demo
+
+lint:
+	$(TOP)/scripts/lint.sh
+
+spec-check:
+	$(TOP)/scripts/spec-check.py
+
+clean:
+	$(MAKE) -C kmod clean KDIR=$(KDIR) || true
+	$(MAKE) -C kmod/core/test clean || true
+	$(MAKE) -C userspace clean || true
+	rm -rf $(TOP)/build

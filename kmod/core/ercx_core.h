@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ercoexist packet-independent core: prefix table, MSS rewrite, path selection.
+ *
+ * This code includes no kernel header of its own: ercx_env.h maps the few
+ * types and allocators it needs, so the same files build in the kernel module
+ * and in userspace (unit tests, fuzzers, instruction-count benchmarks).
+ */
+#ifndef _ERCX_CORE_H
+#define _ERCX_CORE_H
+
+#include "ercx_env.h"
+
+/* ------------------------------------------------------------------------ */
+/* Prefix table                                                              */
+
+/* Answer codes, 2 bits each (values of enum ercx_path in the UAPI) */
+#define ERCX_ANS_NONE	0
+#define ERCX_ANS_ER	1
+#define ERCX_ANS_VPN	2
+
+/* Usable-path masks: bit 0 ER, bit 1 VPN (same bits as ERCX_VIA_*) */
+#define ERCX_USABLE_ER	1U
+#define ERCX_USABLE_VPN	2U
+
+struct ercx_prefix {
+	u8 addr[16];	/* network byte order; IPv4 in addr[0..3] */
+	u8 family;	/* 4 or 6 */
+	u8 plen;	/* 0..32 or 0..128 */
+	u8 via;		/* ERCX_VIA_* mask, not 0 */
+};
+
+struct ercx_lpm;	/* immutable once built; readers need no lock */
+
+/*
+ * Check one prefix: family, plen range, no host bits, via not 0.
+ * Returns 0 or a negative errno; *why (may be NULL) gets a static message.
+ */
+int ercx_prefix_check(const struct ercx_prefix *p, const char **why);
+
+/*
+ * Build a table from @n prefixes (any order).  Fails with -EINVAL (a prefix
+ * fails ercx_prefix_check), -EEXIST (the same prefix twice) or -ENOMEM; on
+ * failure *bad (may be NULL) is the index of the offending prefix, or -1.
+ * On success *out owns a copy; @pfx may be freed.
+ */
+int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
+		   u32 n, s32 *bad);
+void ercx_lpm_free(struct ercx_lpm *lpm);
+
+/*
+ * Longest-prefix match over all prefixes of the table.  Returns the index
+ * (0-based, in the order given to ercx_lpm_build) plus one of the matching
+ * prefix, or 0 when none matches.  Cost is independent of the number of
+ * prefixes (bounded by the address length), no allocation, no lock.
+ * @daddr4 is in network byte order.
+ */
+u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4);
+u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16]);
+
+/*
+ * Precomputed answers for the prefix that ercx_lpm_lookup*() returned: for
+ * each of the four usable-path masks, the path that Azure's rules select
+ * (longest prefix among that prefix and the shorter prefixes covering it
+ * whose paths are usable; ER wins ties).  So a change of the usable mask is
+ * O(1) and a packet does one lookup.
+ */
+u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx);
+
+static inline u8 ercx_select(u8 answers, u8 usable)
+{
+	return (answers >> ((usable & 3) * 2)) & 3;
+}
+
+u32 ercx_lpm_count(const struct ercx_lpm *lpm);
+/* The prefix with index @idx (0-based) as given to ercx_lpm_build */
+const struct ercx_prefix *ercx_lpm_prefix(const struct ercx_lpm *lpm, u32 idx);
+/* Bytes of memory the table uses (for status and benchmarks) */
+size_t ercx_lpm_mem(const struct ercx_lpm *lpm);
+
+/* ------------------------------------------------------------------------ */
+/* TCP MSS clamp                                                             */
+
+enum ercx_mss_result {
+	ERCX_MSS_NOT_SYN,	/* not a SYN: untouched */
+	ERCX_MSS_OK,		/* SYN with MSS <= max: untouched */
+	ERCX_MSS_CLAMPED,	/* MSS lowered to max, checksum updated */
+	ERCX_MSS_ABSENT,	/* SYN without MSS option: untouched */
+	ERCX_MSS_MALFORMED,	/* bad doff or options: untouched */
+};
+
+/*
+ * Clamp the MSS option of a SYN or SYN-ACK.
+ * @th: TCP header, writable for @len bytes.
+ * @len: bytes available from @th (the header may be truncated: then the
+ *       options are walked only as far as @len and doff*4 allow).
+ * @max: the largest MSS allowed; an MSS is never raised.
+ * @update_csum: update th->check incrementally (false for CHECKSUM_PARTIAL,
+ *       where the check field holds only the pseudo-header sum).  The update
+ *       respects the byte parity of the MSS field's offset.
+ * @old: when not NULL, receives the MSS found (0 if none).
+ * Only the two MSS bytes and the two checksum bytes are ever written.
+ */
+enum ercx_mss_result ercx_mss_clamp(u8 *th, unsigned int len, u16 max,
+				    bool update_csum, u16 *old);
+
+/* ------------------------------------------------------------------------ */
+/* Path selection                                                            */
+
+/*
+ * Inputs of the path state machine, owned by the caller and changed under
+ * its lock.  The module keeps one per network namespace.
+ */
+struct ercx_sm {
+	u8 mode;		/* enum ercx_mode */
+	u8 link_up[2];		/* [0] ER, [1] VPN: device up with carrier */
+	u8 er_pending;		/* ER up again, failback delay not yet elapsed */
+};
+
+/* The usable mask (ERCX_USABLE_*) that the packet path must use */
+u8 ercx_sm_usable(const struct ercx_sm *sm);
+/* The path for a prefix reachable by both paths: ERCX_ANS_* */
+u8 ercx_sm_active(const struct ercx_sm *sm);
+
+#endif /* _ERCX_CORE_H */
