@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs as PID 1 inside the test VM (see mkinitramfs.sh), with the host's root
+# mounted read-only, tmpfs on /tmp and /run, and the results share at
+# /run/ercx-out.  Reads from the kernel command line:
+#   ercx.repo=PATH       the repo
+#   ercx.mode=MODE       exec | suites | demo
+# and from the results share:
+#   cmd                  the command for exec mode (bash -c)
+#   suites               for suites mode: one suite path (relative to the repo)
+#                        per line
+# Writes into the results share:
+#   exec.out exec.rc     exec mode
+#   <suite>.tap <suite>.log <suite>.rc   suites mode (<suite>: path with / -> _)
+#   dmesg.txt            the kernel log at the end
+#   done                 written last: the guest finished normally
+# then powers the VM off.
+
+export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp LANG=C LC_ALL=C TERM=dumb
+OUT=/run/ercx-out
+CONSOLE=/dev/console
+
+repo=''
+mode=suites
+suite_timeout=600
+read -r -a cmdline </proc/cmdline
+for a in "${cmdline[@]}"; do
+	case "$a" in
+	ercx.repo=*) repo=${a#ercx.repo=} ;;
+	ercx.mode=*) mode=${a#ercx.mode=} ;;
+	ercx.suite_timeout=*) suite_timeout=${a#ercx.suite_timeout=} ;;
+	esac
+done
+
+finish() {
+	dmesg >"$OUT/dmesg.txt" 2>&1
+	echo "${1:-0}" >"$OUT/done"
+	sync
+	echo "ERCX-GUEST-DONE"
+	busybox poweroff -f
+	echo o >/proc/sysrq-trigger
+	sleep 10
+	exit 0
+}
+
+exec >"$CONSOLE" 2>&1 </dev/null
+echo "ERCX-GUEST-START $(uname -r) mode=$mode"
+
+hostname ercx-vm 2>/dev/null || echo ercx-vm >/proc/sys/kernel/hostname
+ip link set lo up
+mkdir -p /run/netns /run/lock /tmp/ercx
+[ -e /var/run/netns ] || true
+# Warnings and worse still reach the console; chatter does not.
+dmesg -n 4 2>/dev/null
+
+kver=$(uname -r)
+export ERCX_REPO=$repo
+export ERCX_KVER=$kver
+export ERCX_KO=$repo/build/$kver/kmod/ercoexist.ko
+export ERCX_CTL=$repo/userspace/ercoexistctl
+export ERCX_OUT=$OUT
+export ERCX_IN_VM=1
+cd "$repo" || finish 1
+
+load_module() {
+	if grep -q '^ercoexist ' /proc/modules; then
+		return 0
+	fi
+	if [ ! -f "$ERCX_KO" ]; then
+		echo "guest: $ERCX_KO not built; continuing without the module"
+		return 1
+	fi
+	# The module's own dependencies (netfilter, ...) come from modprobe.
+	for dep in $(modinfo -F depends "$ERCX_KO" 2>/dev/null | tr ',' ' '); do
+		modprobe "$dep" 2>/dev/null
+	done
+	insmod "$ERCX_KO" || { echo "guest: insmod $ERCX_KO failed"; return 1; }
+}
+
+case "$mode" in
+exec)
+	load_module
+	bash -c "$(cat "$OUT/cmd")" 2>&1 | tee "$OUT/exec.out"
+	rc=${PIPESTATUS[0]}
+	echo "$rc" >"$OUT/exec.rc"
+	finish 0
+	;;
+demo)
+	bash "$repo/selftests/vm/demo.sh"
+	echo $? >"$OUT/exec.rc"
+	finish 0
+	;;
+suites)
+	while read -r s; do
+		[ -n "$s" ] || continue
+		name=${s//\//_}
+		name=${name%.sh}
+		echo "ERCX-SUITE-START $s"
+		start=$(date +%s)
+		timeout -k 10 "$suite_timeout" bash "$repo/$s" \
+			>"$OUT/$name.tap" 2>"$OUT/$name.log"
+		rc=$?
+		echo "$rc" >"$OUT/$name.rc"
+		echo "ERCX-SUITE-END $s rc=$rc $(($(date +%s) - start))s"
+		# Leave nothing behind for the next suite.
+		for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+			ip netns del "$ns" 2>/dev/null
+		done
+	done <"$OUT/suites"
+	finish 0
+	;;
+*)
+	echo "guest: unknown mode '$mode'"
+	finish 1
+	;;
+esac

@@ -1,0 +1,289 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel under QEMU (TCG, no KVM) with the host's root shared
+# read-only over 9p, and run the selftests (or one command, or the demo) in it.
+#
+#   run.sh [--kernel 6.1|6.12|all|KVER] [--suite PATH]... [--timeout SECS]
+#          [--exec 'CMD' | --demo] [--no-build] [-v]
+#
+#   default   build the module for the kernel, ercoexistctl and selftests/genl,
+#             boot, run every selftests/net/[0-9]*.sh and selftests/genl/run.sh,
+#             print each suite's TAP, then check the guest's kernel log
+#   --exec    insmod the module, run CMD (bash -c), print its output; exit
+#             status: CMD's (the worst over the kernels)
+#   --demo    boot 6.12 and run selftests/vm/demo.sh
+#
+# Results per kernel in build/vm/out-KVER/: SUITE.tap, SUITE.log, vm.tap (the
+# runner's own test points: builds, boot, kernel log clean), console.log,
+# dmesg.txt.  Only one VM runs at a time on the machine
+# (flock /var/lock/ercx-vm.lock).
+set -uo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LOCK=/var/lock/ercx-vm.lock
+MEM=${ERCX_VM_MEM:-2G}
+SMP=${ERCX_VM_SMP:-2}
+
+kernels=
+mode=suites
+cmd=
+suites=()
+timeout=${ERCX_VM_TIMEOUT:-900}
+suite_timeout=${ERCX_SUITE_TIMEOUT:-600}
+build=1
+verbose=0
+
+usage() {
+	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'
+	exit "${1:-1}"
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernels=$2; shift ;;
+	--kernel=*) kernels=${1#*=} ;;
+	--exec) mode="exec"; cmd=$2; shift ;;
+	--exec=*) mode="exec"; cmd=${1#*=} ;;
+	--demo) mode=demo ;;
+	--suite) suites+=("$2"); shift ;;
+	--suite=*) suites+=("${1#*=}") ;;
+	--timeout) timeout=$2; shift ;;
+	--no-build) build=0 ;;
+	-v|--verbose) verbose=1 ;;
+	-h|--help) usage 0 ;;
+	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift
+done
+
+if [ -z "$kernels" ]; then
+	case "$mode" in
+	suites) kernels=all ;;
+	*) kernels=6.12 ;;
+	esac
+fi
+
+# KVER of the newest installed kernel of a series that has matching headers.
+pick_kernel() {
+	local pat v best=
+	case "$1" in
+	6.1) pat='/boot/vmlinuz-6.1.[0-9]*-amd64' ;;
+	6.12) pat='/boot/vmlinuz-6.12.*-amd64' ;;
+	*) pat="/boot/vmlinuz-$1" ;;
+	esac
+	for f in $pat; do
+		[ -f "$f" ] || continue
+		v=${f#/boot/vmlinuz-}
+		[ -d "/usr/src/linux-headers-$v" ] || continue
+		[ -f "/lib/modules/$v/modules.dep" ] || continue
+		best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n 1)
+	done
+	echo "$best"
+}
+
+case "$kernels" in
+all) series="6.1 6.12" ;;
+*) series=${kernels//,/ } ;;
+esac
+
+if [ ${#suites[@]} -eq 0 ] && [ "$mode" = suites ]; then
+	for s in "$TOP"/selftests/net/[0-9]*.sh; do
+		[ -f "$s" ] && suites+=("${s#"$TOP"/}")
+	done
+	[ -f "$TOP/selftests/genl/run.sh" ] && suites+=(selftests/genl/run.sh)
+fi
+
+# vm.tap: the runner's own test points for one kernel
+vmtap_n=0
+vmtap=
+tap() {	# tap ok|not-ok DESCRIPTION
+	vmtap_n=$((vmtap_n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $vmtap_n - $2" >>"$vmtap"
+	else
+		echo "not ok $vmtap_n - $2" >>"$vmtap"
+	fi
+}
+
+build_for() {	# KVER OUTDIR LOGDIR
+	local kver=$1 log=$3/build.log b
+	b="$TOP/build/$kver"
+	: >"$log"
+	if [ -f "$TOP/kmod/Kbuild" ] || [ -f "$TOP/kmod/Makefile" ]; then
+		mkdir -p "$b"
+		rm -rf "$b/include"
+		cp -a "$TOP/include" "$b/include"
+		if command -v rsync >/dev/null; then
+			rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
+				--exclude='*.mod' --exclude='*.mod.c' --exclude='Module.symvers' \
+				--exclude='modules.order' --exclude='test/' \
+				"$TOP/kmod/" "$b/kmod/"
+		else
+			rm -rf "$b/kmod"
+			cp -a "$TOP/kmod" "$b/kmod"
+		fi
+		rm -f "$b/kmod/ercoexist.ko"
+		if make -C "$b/kmod" KDIR="/usr/src/linux-headers-$kver" >>"$log" 2>&1 &&
+		   [ -f "$b/kmod/ercoexist.ko" ]; then
+			tap ok "build ercoexist.ko for $kver"
+		else
+			tap not-ok "build ercoexist.ko for $kver (see $log)"
+			tail -n 20 "$log" | sed 's/^/# /' >&2
+		fi
+	else
+		tap not-ok "build ercoexist.ko for $kver # kmod/ has no Makefile yet"
+	fi
+	if [ -f "$TOP/userspace/Makefile" ]; then
+		if flock "$TOP/build/.userspace.lock" make -C "$TOP/userspace" >>"$log" 2>&1; then
+			tap ok "build ercoexistctl"
+		else
+			tap not-ok "build ercoexistctl (see $log)"
+			tail -n 20 "$log" | sed 's/^/# /' >&2
+		fi
+	fi
+	if [ -f "$TOP/selftests/genl/Makefile" ]; then
+		if flock "$TOP/build/.genl.lock" make -C "$TOP/selftests/genl" >>"$log" 2>&1; then
+			tap ok "build selftests/genl"
+		else
+			tap not-ok "build selftests/genl (see $log)"
+			tail -n 20 "$log" | sed 's/^/# /' >&2
+		fi
+	fi
+}
+
+# Kernel-log lines that fail a run.
+BADLOG='BUG|WARNING|Oops|KASAN|unreferenced object|general protection|Call Trace|kernel BUG|refcount_t|list_(add|del) corruption'
+
+worst=0
+for ser in $series; do
+	kver=$(pick_kernel "$ser")
+	if [ -z "$kver" ]; then
+		echo "run.sh: no kernel image + headers + modules for '$ser'" >&2
+		echo "not ok 1 - kernel $ser installed (vmlinuz, headers, modules)"
+		worst=1
+		continue
+	fi
+	out="$TOP/build/vm/out-$kver"
+	rm -rf "$out"
+	mkdir -p "$out" "$TOP/build/vm/$kver"
+	vmtap="$TOP/build/vm/$kver/vm.tap"
+	: >"$vmtap"
+	vmtap_n=0
+	echo "# === kernel $kver ($mode) ==="
+
+	if [ $build = 1 ]; then
+		build_for "$kver" "$out" "$TOP/build/vm/$kver"
+	fi
+	initrd="$TOP/build/vm/$kver/initramfs.cpio.gz"
+	if [ ! -f "$initrd" ] || [ "$TOP/selftests/vm/mkinitramfs.sh" -nt "$initrd" ]; then
+		if ! "$TOP/selftests/vm/mkinitramfs.sh" "$kver" "$initrd" >/dev/null; then
+			tap not-ok "build the initramfs for $kver"
+			worst=1
+			cp "$vmtap" "$out/vm.tap"
+			continue
+		fi
+	fi
+
+	case "$mode" in
+	exec) printf '%s\n' "$cmd" >"$out/cmd" ;;
+	suites) printf '%s\n' "${suites[@]}" >"$out/suites" ;;
+	esac
+
+	append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ercx.repo=$TOP ercx.mode=$mode ercx.suite_timeout=$suite_timeout"
+	# oops=panic would hide the guest's results after an Oops: keep running.
+	append=${append/ oops=panic/}
+	# shellcheck disable=SC2054 # the commas are qemu's
+	qemu=(qemu-system-x86_64 -machine q35 -cpu max -smp "$SMP" -m "$MEM"
+		-nographic -no-reboot -nic none
+		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
+		-virtfs local,path=/,mount_tag=root,readonly=on,multidevs=remap,security_model=none
+		-virtfs "local,path=$TOP,mount_tag=repo,readonly=on,multidevs=remap,security_model=none"
+		-virtfs "local,path=$out,mount_tag=out,security_model=none")
+
+	stream=$verbose
+	[ "$mode" != suites ] && stream=1
+	if [ -e "$LOCK" ] && ! flock -n "$LOCK" true 2>/dev/null; then
+		echo "# waiting for $LOCK (another VM is running)"
+	fi
+	t0=$(date +%s)
+	if [ $stream = 1 ]; then
+		flock "$LOCK" timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+			tr -d '\r' | tee "$out/console.log" |
+			awk '/ERCX-GUEST-START/ { on = 1; next }
+			     /^ERCX-(GUEST|SUITE)-/ || /reboot: Power down/ { next }
+			     on { print; fflush() }'
+	else
+		flock "$LOCK" timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+			tr -d '\r' >"$out/console.log"
+	fi
+	qrc=${PIPESTATUS[0]}
+	t1=$(date +%s)
+
+	if [ -f "$out/done" ]; then
+		tap ok "boot $kver and run the guest ($((t1 - t0))s)"
+	elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		tap not-ok "boot $kver and run the guest: watchdog timeout after ${timeout}s"
+	else
+		tap not-ok "boot $kver and run the guest (qemu rc=$qrc, see $out/console.log)"
+	fi
+	if [ ! -f "$out/done" ]; then
+		echo "# --- last console lines ($out/console.log) ---"
+		tail -n 40 "$out/console.log" | sed 's/^/# /'
+	fi
+
+	if [ "$mode" = suites ]; then
+		for s in "${suites[@]}"; do
+			name=${s//\//_}
+			name=${name%.sh}
+			echo "# --- $s ($kver) ---"
+			if [ -s "$out/$name.tap" ]; then
+				cat "$out/$name.tap"
+			else
+				echo "1..1"
+				echo "not ok 1 - $s produced no TAP (rc=$(cat "$out/$name.rc" 2>/dev/null || echo none))"
+				echo "1..1" >"$out/$name.tap"
+				echo "not ok 1 - $s produced no TAP" >>"$out/$name.tap"
+			fi
+			rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)
+			if [ "$rc" != 0 ]; then
+				echo "# $s exit status $rc; stderr: $out/$name.log"
+				tail -n 15 "$out/$name.log" 2>/dev/null | sed 's/^/#   /'
+			fi
+		done
+	fi
+
+	# The kernel log: from the guest's dmesg, else what reached the console.
+	log="$out/dmesg.txt"
+	[ -f "$log" ] || log="$out/console.log"
+	bad=$(grep -E "$BADLOG" "$log" | grep -v 'ERCX-' | head -n 20)
+	if [ -z "$bad" ] && [ -f "$out/done" ]; then
+		tap ok "kernel log clean ($kver)"
+	else
+		tap not-ok "kernel log clean ($kver)"
+		[ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/# /'
+	fi
+
+	{ echo "1..$vmtap_n"; cat "$vmtap"; } >"$out/vm.tap"
+	echo "# --- runner ($kver) ---"
+	cat "$out/vm.tap"
+	case "$mode" in
+	exec|demo)
+		# CMD's status decides, unless the VM or the kernel log failed
+		# (a module that did not build is reported above, not fatal).
+		grep -E '^not ok' "$out/vm.tap" | grep -qv ' - build ' && worst=1
+		rc=$(cat "$out/exec.rc" 2>/dev/null || echo 1)
+		[ "$rc" != 0 ] && [ "$worst" -lt "$rc" ] && worst=$rc
+		echo "# exit status on $kver: $rc"
+		;;
+	suites)
+		grep -q '^not ok' "$out/vm.tap" && worst=1
+		for s in "${suites[@]}"; do
+			name=${s//\//_}
+			name=${name%.sh}
+			grep -q '^not ok' "$out/$name.tap" && worst=1
+		done
+		;;
+	esac
+done
+exit "$worst"
