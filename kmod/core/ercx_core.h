@@ -32,6 +32,9 @@ struct ercx_prefix {
 
 struct ercx_lpm;	/* immutable once built; readers need no lock */
 
+/* The most prefixes one table takes (ercx_lpm_build: -E2BIG beyond) */
+#define ERCX_LPM_MAX_PREFIXES	BIT(24)
+
 /*
  * Check one prefix: family, plen range, no host bits, via not 0.
  * Returns 0 or a negative errno; *why (may be NULL) gets a static message.
@@ -40,9 +43,12 @@ int ercx_prefix_check(const struct ercx_prefix *p, const char **why);
 
 /*
  * Build a table from @n prefixes (any order).  Fails with -EINVAL (a prefix
- * fails ercx_prefix_check), -EEXIST (the same prefix twice) or -ENOMEM; on
- * failure *bad (may be NULL) is the index of the offending prefix, or -1.
- * On success *out owns a copy; @pfx may be freed.
+ * fails ercx_prefix_check), -EEXIST (the same prefix twice; *bad is the
+ * index of the second occurrence), -E2BIG (@n > ERCX_LPM_MAX_PREFIXES) or
+ * -ENOMEM; on failure *bad (may be NULL) is the index of the offending
+ * prefix, or -1, and *out is NULL.  On success *out owns a copy (IPv4
+ * prefixes with addr[4..15] zeroed); @pfx may be freed.  @n may be 0.
+ * Process context only (allocates with GFP_KERNEL, may reschedule).
  */
 int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		   u32 n, s32 *bad);
@@ -51,9 +57,9 @@ void ercx_lpm_free(struct ercx_lpm *lpm);
 /*
  * Longest-prefix match over all prefixes of the table.  Returns the index
  * (0-based, in the order given to ercx_lpm_build) plus one of the matching
- * prefix, or 0 when none matches.  Cost is independent of the number of
- * prefixes (bounded by the address length), no allocation, no lock.
- * @daddr4 is in network byte order.
+ * prefix, or 0 when none matches (or @lpm is NULL).  Cost is independent of
+ * the number of prefixes (bounded by the address length), no allocation,
+ * no lock.  @daddr4 is in network byte order.
  */
 u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4);
 u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16]);
@@ -64,6 +70,12 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16]);
  * (longest prefix among that prefix and the shorter prefixes covering it
  * whose paths are usable; ER wins ties).  So a change of the usable mask is
  * O(1) and a packet does one lookup.
+ * @idx is 0-based like ercx_lpm_prefix()'s: the lookup's result minus one.
+ * Out of range (or @lpm NULL): 0, i.e. ERCX_ANS_NONE for every mask.
+ *
+ *	r = ercx_lpm_lookup4(lpm, daddr);
+ *	if (r)
+ *		path = ercx_select(ercx_lpm_answers(lpm, r - 1), usable);
  */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx);
 

@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist core: the prefix table.
+ *
+ * Longest-prefix match in the style of Poptrie (Asai, Ohara, SIGCOMM 2015):
+ * a direct-indexed first level of 2^16 entries, then a multibit trie with
+ * 6-bit strides.  A node is two 64-bit bitmaps and two base indices:
+ * "vector" marks the slots that are internal nodes, "leafvec" marks the
+ * slots where a run of identical leaves starts.  Children of a node are
+ * contiguous in the node array and its (run-compressed) leaves contiguous in
+ * the leaf array, so both are found with a popcount of the bitmap below the
+ * slot.  A lookup touches one direct entry and at most 3 (IPv4) or 19 (IPv6)
+ * nodes whatever the number of prefixes.  A leaf is the index + 1 of the
+ * longest matching prefix, 0 for none.
+ *
+ * Each prefix also carries its precomputed answer for the four usable-path
+ * masks (see ercx_core.h), so a packet does one lookup and a failover
+ * changes one byte.
+ *
+ * The table is immutable once built: readers take no lock.  The builder is
+ * iterative (no recursion) and allocates its work space from the heap.
+ */
+#include "ercx_core.h"
+
+#define LPM_DIRECT_BITS		16
+#define LPM_DIRECT_SIZE		BIT(LPM_DIRECT_BITS)
+#define LPM_STRIDE		6
+#define LPM_DIRECT_NODE		0x80000000U	/* entry is a node index */
+#define LPM_MAX_BITS		128
+
+struct lpm_node {
+	u64 vector;	/* bit s: slot s is an internal node */
+	u64 leafvec;	/* bit s: a run of identical leaves starts at slot s */
+	u32 base0;	/* index of the node's first leaf */
+	u32 base1;	/* index of the node's first child */
+};
+
+struct lpm_trie {
+	u32 *direct;	/* LPM_DIRECT_SIZE entries; NULL: no prefix */
+	struct lpm_node *nodes;
+	u32 *leaves;
+	u32 nnodes;
+	u32 nleaves;
+};
+
+struct ercx_lpm {
+	u32 n;
+	size_t mem;
+	struct ercx_prefix *pfx;	/* n, as given */
+	u8 *answers;			/* n */
+	struct lpm_trie trie[2];	/* [0] IPv4, [1] IPv6 */
+};
+
+/* A prefix as a left-aligned 128-bit key (IPv4 in the top 32 bits) */
+struct lpm_key {
+	u64 hi;
+	u64 lo;
+	u32 idx;
+	u32 plen;
+};
+
+/* A node not built yet: its prefixes (a range of sorted keys) */
+struct lpm_pending {
+	u32 lo;
+	u32 hi;
+	u32 dflt;	/* leaf of the longest prefix covering the node */
+	u32 off;	/* bits consumed above the node */
+};
+
+struct lpm_builder {
+	struct lpm_key *keys;		/* all keys, IPv4 then IPv6 */
+	struct lpm_key *tmp;
+	const struct lpm_key *range;	/* keys of the trie being built */
+	struct lpm_node *nodes;
+	struct lpm_pending *pend;
+	u32 cap_nodes;
+	u32 nnodes;
+	u32 *leaves;
+	u32 cap_leaves;
+	u32 nleaves;
+	u32 slots[1U << LPM_STRIDE];
+	u32 stack[LPM_MAX_BITS + 1];
+};
+
+/* ------------------------------------------------------------------------ */
+/* Lookup                                                                    */
+
+static __always_inline u32 lpm_walk(const struct lpm_trie *t, u64 hi, u64 lo)
+{
+	const struct lpm_node *node;
+	unsigned int v;
+	u32 e;
+
+	if (!t->direct)
+		return 0;
+	e = t->direct[hi >> (64 - LPM_DIRECT_BITS)];
+	if (!(e & LPM_DIRECT_NODE))
+		return e;
+	node = &t->nodes[e & ~LPM_DIRECT_NODE];
+	hi = (hi << LPM_DIRECT_BITS) | (lo >> (64 - LPM_DIRECT_BITS));
+	lo <<= LPM_DIRECT_BITS;
+	for (;;) {
+		v = hi >> (64 - LPM_STRIDE);
+		if (!(node->vector & (1ULL << v)))
+			break;
+		node = &t->nodes[node->base1 +
+				 ercx_popcount64(node->vector << (63 - v)) - 1];
+		hi = (hi << LPM_STRIDE) | (lo >> (64 - LPM_STRIDE));
+		lo <<= LPM_STRIDE;
+	}
+	return t->leaves[node->base0 +
+			 ercx_popcount64(node->leafvec << (63 - v)) - 1];
+}
+
+u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4)
+{
+	if (!lpm)
+		return 0;
+	return lpm_walk(&lpm->trie[0], (u64)ercx_be32_to_cpu(daddr4) << 32, 0);
+}
+
+static inline u64 lpm_load_be64(const u8 *p)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
+{
+	if (!lpm)
+		return 0;
+	return lpm_walk(&lpm->trie[1], lpm_load_be64(daddr6),
+			lpm_load_be64(daddr6 + 8));
+}
+
+u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
+{
+	if (!lpm || idx >= lpm->n)
+		return 0;
+	return lpm->answers[idx];
+}
+
+u32 ercx_lpm_count(const struct ercx_lpm *lpm)
+{
+	return lpm ? lpm->n : 0;
+}
+
+const struct ercx_prefix *ercx_lpm_prefix(const struct ercx_lpm *lpm, u32 idx)
+{
+	if (!lpm || idx >= lpm->n)
+		return NULL;
+	return &lpm->pfx[idx];
+}
+
+size_t ercx_lpm_mem(const struct ercx_lpm *lpm)
+{
+	return lpm ? lpm->mem : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validation                                                                */
+
+int ercx_prefix_check(const struct ercx_prefix *p, const char **why)
+{
+	unsigned int maxbits, i;
+	const char *msg = NULL;
+
+	if (p->family == 4) {
+		maxbits = 32;
+	} else if (p->family == 6) {
+		maxbits = 128;
+	} else {
+		msg = "address family must be IPv4 or IPv6";
+		goto bad;
+	}
+	if (p->plen > maxbits) {
+		msg = p->family == 4 ? "IPv4 prefix length must be 0..32" :
+				       "IPv6 prefix length must be 0..128";
+		goto bad;
+	}
+	if (!p->via || (p->via & ~ERCX_VIA_ALL)) {
+		msg = "via must be ER, VPN or both";
+		goto bad;
+	}
+	for (i = p->plen / 8; i < maxbits / 8; i++) {
+		u8 host = 0xff;
+
+		if (i == p->plen / 8)
+			host = 0xff >> (p->plen % 8);
+		if (p->addr[i] & host) {
+			msg = "address has bits set beyond the prefix length";
+			goto bad;
+		}
+	}
+	if (why)
+		*why = NULL;
+	return 0;
+bad:
+	if (why)
+		*why = msg;
+	return -EINVAL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Build                                                                     */
+
+static inline u32 lpm_min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+static inline int lpm_key_cmp(const struct lpm_key *a, const struct lpm_key *b)
+{
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Stable bottom-up merge sort by (address, plen): a prefix comes before every
+ * prefix it covers, and duplicates end up adjacent in input order.
+ */
+static void lpm_sort(struct lpm_key *a, struct lpm_key *tmp, u32 n)
+{
+	struct lpm_key *src = a, *dst = tmp, *t;
+	u32 w, i;
+
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			u32 m = lpm_min(i + w, n), r = lpm_min(i + 2 * w, n);
+			u32 x = i, y = m, o = i;
+
+			while (x < m && y < r) {
+				if (lpm_key_cmp(&src[y], &src[x]) < 0)
+					dst[o++] = src[y++];
+				else
+					dst[o++] = src[x++];
+			}
+			while (x < m)
+				dst[o++] = src[x++];
+			while (y < r)
+				dst[o++] = src[y++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, (size_t)n * sizeof(*a));
+}
+
+static inline u64 lpm_mask_hi(u32 plen)
+{
+	if (!plen)
+		return 0;
+	return plen >= 64 ? ~0ULL : ~0ULL << (64 - plen);
+}
+
+static inline u64 lpm_mask_lo(u32 plen)
+{
+	return plen <= 64 ? 0 : ~0ULL << (128 - plen);
+}
+
+/* Does @p cover @q (p shorter or equal, and q inside p)? */
+static inline bool lpm_covers(const struct lpm_key *p, const struct lpm_key *q)
+{
+	return p->plen <= q->plen &&
+	       !((p->hi ^ q->hi) & lpm_mask_hi(p->plen)) &&
+	       !((p->lo ^ q->lo) & lpm_mask_lo(p->plen));
+}
+
+/* The 6 bits of @k that follow its first @off bits (off < 128) */
+static inline u32 lpm_bits6(const struct lpm_key *k, u32 off)
+{
+	u64 t;
+
+	if (!off)
+		t = k->hi;
+	else if (off < 64)
+		t = (k->hi << off) | (k->lo >> (64 - off));
+	else
+		t = k->lo << (off - 64);
+	return t >> (64 - LPM_STRIDE);
+}
+
+/* Answer byte of a prefix with paths @via below the parent's answers @pa */
+static u8 lpm_combine(u8 via, u8 pa)
+{
+	unsigned int u;
+	u8 ans = 0, a, eff;
+
+	for (u = 0; u < 4; u++) {
+		eff = via & u;
+		if (eff)
+			a = (eff & ERCX_VIA_ER) ? ERCX_ANS_ER : ERCX_ANS_VPN;
+		else
+			a = (pa >> (u * 2)) & 3;
+		ans |= a << (u * 2);
+	}
+	return ans;
+}
+
+/* Reallocate @old (@oldn elements) to @newn elements, or NULL */
+static void *lpm_realloc(void *old, size_t oldn, size_t newn, size_t elem)
+{
+	void *p = ercx_alloc(newn * elem);
+
+	if (!p)
+		return NULL;
+	if (old) {
+		memcpy(p, old, oldn * elem);
+		ercx_free(old);
+	}
+	return p;
+}
+
+static int lpm_grow_nodes(struct lpm_builder *b, u32 need)
+{
+	struct lpm_pending *pend;
+	struct lpm_node *nodes;
+	u32 cap = b->cap_nodes ? b->cap_nodes : 256;
+
+	if (need <= b->cap_nodes)
+		return 0;
+	while (cap < need) {
+		if (cap >= LPM_DIRECT_NODE / 2)
+			return -ENOMEM;
+		cap *= 2;
+	}
+	nodes = lpm_realloc(b->nodes, b->nnodes, cap, sizeof(*nodes));
+	if (!nodes)
+		return -ENOMEM;
+	b->nodes = nodes;
+	pend = lpm_realloc(b->pend, b->nnodes, cap, sizeof(*pend));
+	if (!pend)
+		return -ENOMEM;	/* b->nodes is already the larger array */
+	b->pend = pend;
+	b->cap_nodes = cap;
+	return 0;
+}
+
+static int lpm_grow_leaves(struct lpm_builder *b, u32 need)
+{
+	u32 cap = b->cap_leaves ? b->cap_leaves : 1024;
+	u32 *leaves;
+
+	if (need <= b->cap_leaves)
+		return 0;
+	while (cap < need) {
+		if (cap >= LPM_DIRECT_NODE / 2)
+			return -ENOMEM;
+		cap *= 2;
+	}
+	leaves = lpm_realloc(b->leaves, b->nleaves, cap, sizeof(*leaves));
+	if (!leaves)
+		return -ENOMEM;
+	b->leaves = leaves;
+	b->cap_leaves = cap;
+	return 0;
+}
+
+/* Build node @id from its pending range; appends its children and leaves. */
+static int lpm_build_node(struct lpm_builder *b, u32 id)
+{
+	struct lpm_pending pd = b->pend[id];
+	u64 vector = 0, leafvec = 0;
+	u32 base1 = b->nnodes, base0, i, s, last = ~0U, prev = 0;
+	bool have_prev = false;
+	int err;
+
+	for (s = 0; s < (1U << LPM_STRIDE); s++)
+		b->slots[s] = pd.dflt;
+
+	/* Prefixes ending in this node: expand them over their slots. */
+	for (i = pd.lo; i < pd.hi; i++) {
+		const struct lpm_key *k = &b->range[i];
+		u32 n;
+
+		if (k->plen > pd.off + LPM_STRIDE)
+			continue;
+		s = lpm_bits6(k, pd.off);
+		for (n = 1U << (pd.off + LPM_STRIDE - k->plen); n; n--)
+			b->slots[s++] = k->idx + 1;
+	}
+
+	/* Longer prefixes: one child per slot, in slot order. */
+	for (i = pd.lo; i < pd.hi; i++) {
+		const struct lpm_key *k = &b->range[i];
+
+		if (k->plen <= pd.off + LPM_STRIDE)
+			continue;
+		s = lpm_bits6(k, pd.off);
+		if (s != last) {
+			err = lpm_grow_nodes(b, b->nnodes + 1);
+			if (err)
+				return err;
+			vector |= 1ULL << s;
+			b->pend[b->nnodes].lo = i;
+			b->pend[b->nnodes].hi = i + 1;
+			b->pend[b->nnodes].dflt = b->slots[s];
+			b->pend[b->nnodes].off = pd.off + LPM_STRIDE;
+			b->nnodes++;
+			last = s;
+		} else {
+			b->pend[b->nnodes - 1].hi = i + 1;
+		}
+	}
+
+	/* Leaves of the other slots, one per run of equal values. */
+	err = lpm_grow_leaves(b, b->nleaves + (1U << LPM_STRIDE));
+	if (err)
+		return err;
+	base0 = b->nleaves;
+	for (s = 0; s < (1U << LPM_STRIDE); s++) {
+		if (vector & (1ULL << s))
+			continue;
+		if (!have_prev || b->slots[s] != prev) {
+			leafvec |= 1ULL << s;
+			b->leaves[b->nleaves++] = b->slots[s];
+			prev = b->slots[s];
+			have_prev = true;
+		}
+	}
+
+	b->nodes[id].vector = vector;
+	b->nodes[id].leafvec = leafvec;
+	b->nodes[id].base0 = base0;
+	b->nodes[id].base1 = base1;
+	return 0;
+}
+
+/* Build the trie of one family from its sorted keys [0, n). */
+static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
+			  const struct lpm_key *keys, u32 n)
+{
+	u32 i, s, cnt, id, last = ~0U;
+	u32 *direct;
+	int err;
+
+	b->range = keys;
+	b->nnodes = 0;
+	b->nleaves = 0;
+	if (!n)
+		return 0;
+
+	direct = ercx_alloc(LPM_DIRECT_SIZE * sizeof(*direct));
+	if (!direct)
+		return -ENOMEM;
+	t->direct = direct;
+
+	/* Prefixes of /16 or shorter: expand over the direct entries. */
+	for (i = 0; i < n; i++) {
+		if (keys[i].plen > LPM_DIRECT_BITS)
+			continue;
+		s = keys[i].hi >> (64 - LPM_DIRECT_BITS);
+		for (cnt = 1U << (LPM_DIRECT_BITS - keys[i].plen); cnt; cnt--)
+			direct[s++] = keys[i].idx + 1;
+	}
+
+	/* Longer ones: a node per direct entry, with its range of keys. */
+	for (i = 0; i < n; i++) {
+		if (keys[i].plen <= LPM_DIRECT_BITS)
+			continue;
+		s = keys[i].hi >> (64 - LPM_DIRECT_BITS);
+		if (s != last) {
+			err = lpm_grow_nodes(b, b->nnodes + 1);
+			if (err)
+				return err;
+			b->pend[b->nnodes].lo = i;
+			b->pend[b->nnodes].hi = i + 1;
+			b->pend[b->nnodes].dflt = direct[s];
+			b->pend[b->nnodes].off = LPM_DIRECT_BITS;
+			direct[s] = LPM_DIRECT_NODE | b->nnodes;
+			b->nnodes++;
+			last = s;
+		} else {
+			b->pend[b->nnodes - 1].hi = i + 1;
+		}
+	}
+
+	/* Breadth first: a node's children are contiguous. */
+	for (id = 0; id < b->nnodes; id++) {
+		err = lpm_build_node(b, id);
+		if (err)
+			return err;
+		if ((id & 4095) == 4095)
+			ercx_cond_resched();
+	}
+
+	/* Keep exact-size copies. */
+	if (b->nnodes) {
+		t->nodes = lpm_realloc(NULL, 0, b->nnodes, sizeof(*t->nodes));
+		t->leaves = lpm_realloc(NULL, 0, b->nleaves,
+					sizeof(*t->leaves));
+		if (!t->nodes || !t->leaves)
+			return -ENOMEM;
+		memcpy(t->nodes, b->nodes, (size_t)b->nnodes * sizeof(*t->nodes));
+		memcpy(t->leaves, b->leaves,
+		       (size_t)b->nleaves * sizeof(*t->leaves));
+	}
+	t->nnodes = b->nnodes;
+	t->nleaves = b->nleaves;
+	return 0;
+}
+
+/*
+ * Answers of the sorted keys [0, n) of one family.  In (address, plen)
+ * order a prefix follows all prefixes that cover it, so a stack of the open
+ * covering chain (strictly nested, at most 129 deep) yields each prefix's
+ * nearest covering prefix.
+ */
+static void lpm_answers(struct lpm_builder *b, struct ercx_lpm *lpm,
+			const struct lpm_key *keys, u32 n)
+{
+	u32 i, sp = 0;
+	u8 pa;
+
+	for (i = 0; i < n; i++) {
+		const struct lpm_key *k = &keys[i];
+
+		while (sp && !lpm_covers(&keys[b->stack[sp - 1]], k))
+			sp--;
+		pa = sp ? lpm->answers[keys[b->stack[sp - 1]].idx] : 0;
+		lpm->answers[k->idx] = lpm_combine(lpm->pfx[k->idx].via, pa);
+		if (sp < LPM_MAX_BITS + 1)
+			b->stack[sp++] = i;
+	}
+}
+
+/* Index of the first duplicate (second occurrence) among sorted keys, or -1 */
+static s32 lpm_find_dup(const struct lpm_key *keys, u32 n)
+{
+	s32 bad = -1;
+	u32 i;
+
+	for (i = 1; i < n; i++) {
+		if (lpm_key_cmp(&keys[i - 1], &keys[i]))
+			continue;
+		/* stable sort: keys[i] came later in the input */
+		if (bad < 0 || keys[i].idx < (u32)bad)
+			bad = keys[i].idx;
+	}
+	return bad;
+}
+
+static void lpm_builder_free(struct lpm_builder *b)
+{
+	if (!b)
+		return;
+	ercx_free(b->keys);
+	ercx_free(b->tmp);
+	ercx_free(b->nodes);
+	ercx_free(b->pend);
+	ercx_free(b->leaves);
+	ercx_free(b);
+}
+
+void ercx_lpm_free(struct ercx_lpm *lpm)
+{
+	int f;
+
+	if (!lpm)
+		return;
+	for (f = 0; f < 2; f++) {
+		ercx_free(lpm->trie[f].direct);
+		ercx_free(lpm->trie[f].nodes);
+		ercx_free(lpm->trie[f].leaves);
+	}
+	ercx_free(lpm->pfx);
+	ercx_free(lpm->answers);
+	ercx_free(lpm);
+}
+
+int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
+		   u32 n, s32 *bad)
+{
+	struct lpm_builder *b = NULL;
+	struct ercx_lpm *lpm = NULL;
+	struct lpm_key *all;
+	u32 i, n4 = 0, i4 = 0, i6;
+	s32 dup, dup6;
+	int f, err;
+
+	*out = NULL;
+	if (bad)
+		*bad = -1;
+	if (n > ERCX_LPM_MAX_PREFIXES)
+		return -E2BIG;
+	for (i = 0; i < n; i++) {
+		err = ercx_prefix_check(&pfx[i], NULL);
+		if (err) {
+			if (bad)
+				*bad = i;
+			return err;
+		}
+		if (pfx[i].family == 4)
+			n4++;
+	}
+
+	err = -ENOMEM;
+	lpm = ercx_alloc(sizeof(*lpm));
+	b = ercx_alloc(sizeof(*b));
+	if (!lpm || !b)
+		goto fail;
+	lpm->n = n;
+	if (n) {
+		lpm->pfx = ercx_alloc((size_t)n * sizeof(*lpm->pfx));
+		lpm->answers = ercx_alloc(n);
+		b->keys = ercx_alloc((size_t)n * sizeof(*b->keys));
+		b->tmp = ercx_alloc((size_t)n * sizeof(*b->tmp));
+		if (!lpm->pfx || !lpm->answers || !b->keys || !b->tmp)
+			goto fail;
+	}
+	all = b->keys;
+
+	/* Keys: IPv4 first, then IPv6, each in input order. */
+	i6 = n4;
+	for (i = 0; i < n; i++) {
+		struct ercx_prefix *p = &lpm->pfx[i];
+		struct lpm_key *k;
+
+		*p = pfx[i];
+		if (p->family == 4) {
+			memset(p->addr + 4, 0, sizeof(p->addr) - 4);
+			k = &all[i4++];
+		} else {
+			k = &all[i6++];
+		}
+		k->hi = lpm_load_be64(p->addr);
+		k->lo = lpm_load_be64(p->addr + 8);
+		k->idx = i;
+		k->plen = p->plen;
+	}
+	lpm_sort(all, b->tmp, n4);
+	lpm_sort(all + n4, b->tmp, n - n4);
+
+	dup = lpm_find_dup(all, n4);
+	dup6 = lpm_find_dup(all + n4, n - n4);
+	if (dup < 0 || (dup6 >= 0 && dup6 < dup))
+		dup = dup6;
+	if (dup >= 0) {
+		if (bad)
+			*bad = dup;
+		err = -EEXIST;
+		goto fail;
+	}
+
+	lpm_answers(b, lpm, all, n4);
+	lpm_answers(b, lpm, all + n4, n - n4);
+
+	err = lpm_build_trie(b, &lpm->trie[0], all, n4);
+	if (!err)
+		err = lpm_build_trie(b, &lpm->trie[1], all + n4, n - n4);
+	if (err)
+		goto fail;
+
+	lpm->mem = sizeof(*lpm) + (size_t)n * (sizeof(*lpm->pfx) + 1);
+	for (f = 0; f < 2; f++) {
+		const struct lpm_trie *t = &lpm->trie[f];
+
+		if (t->direct)
+			lpm->mem += LPM_DIRECT_SIZE * sizeof(*t->direct);
+		lpm->mem += (size_t)t->nnodes * sizeof(*t->nodes) +
+			    (size_t)t->nleaves * sizeof(*t->leaves);
+	}
+	lpm_builder_free(b);
+	*out = lpm;
+	return 0;
+
+fail:
+	lpm_builder_free(b);
+	ercx_lpm_free(lpm);
+	return err;
+}
