@@ -1,0 +1,954 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist.conf parser, validator and printer.
+ *
+ * Format (ercoexist.conf(5)): "[Section]" headers, "Key = Value" lines,
+ * "#" starts a comment anywhere on a line.  Section and key names and the
+ * enumerated values are case insensitive.  Durations need a unit (ms, s, m,
+ * h); only "0" may be written bare.  Every problem is reported as
+ * "FILE:LINE: message" and the parser goes on, so one run shows them all.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <linux/ercoexist.h>
+
+#include "config.h"
+
+enum { SEC_NONE = -1, SEC_ER, SEC_VPN, SEC_UNDERLAY, SEC_POLICY, SEC_AZURE,
+       SEC_COUNT };
+
+static const char *const section_names[SEC_COUNT] = {
+	"ExpressRoute", "VPN", "Underlay", "Policy", "Azure",
+};
+
+void config_init(struct config *c, const char *name)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->er.fwmark = CFG_DEF_ER_MARK;
+	c->er.table = CFG_DEF_ER_TABLE;
+	c->vpn.fwmark = CFG_DEF_VPN_MARK;
+	c->vpn.table = CFG_DEF_VPN_TABLE;
+	c->er.probe_mult = c->vpn.probe_mult = CFG_DEF_PROBE_MULT;
+	c->er.probe_interval_ms = c->vpn.probe_interval_ms = CFG_DEF_PROBE_MS;
+	c->mss = CFG_DEF_MSS;
+	c->mss6 = 0;		/* derived from mss unless set */
+	c->mss_scope = ERCX_MSS_SCOPE_TUNNEL;
+	c->nopath = ERCX_NOPATH_PASS;
+	c->failback_ms = CFG_DEF_FAILBACK_MS;
+	c->fwmask = CFG_DEF_FWMASK;
+}
+
+void config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nerr; i++)
+		free(c->err[i].msg);
+	free(c->err);
+	free(c->pfx);
+	free(c->azure.deployment);
+	free(c->azure.vpn_type);
+	free(c->azure.vpn_sku);
+	c->err = NULL;
+	c->pfx = NULL;
+	c->nerr = c->npfx = c->cap_pfx = 0;
+	c->azure.deployment = c->azure.vpn_type = c->azure.vpn_sku = NULL;
+}
+
+static const char *display_name(const struct config *c)
+{
+	if (!c->name || !strcmp(c->name, "-"))
+		return "<stdin>";
+	return c->name;
+}
+
+static void push_err(struct config *c, int line, char *full)
+{
+	struct cfg_error *e;
+
+	if (!full)
+		abort();	/* out of memory while reporting: give up */
+	e = realloc(c->err, (c->nerr + 1) * sizeof(*e));
+	if (!e)
+		abort();
+	c->err = e;
+	c->err[c->nerr].line = line;
+	c->err[c->nerr].msg = full;
+	c->err[c->nerr].seq = (int)c->nerr;
+	c->nerr++;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+cfg_err(struct config *c, int line, const char *fmt, ...)
+{
+	char *msg = NULL, *full = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg || asprintf(&full, "%s:%d: %s", display_name(c), line, msg) < 0)
+		full = NULL;
+	free(msg);
+	push_err(c, line, full);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                    */
+
+int parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int base = 10;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+	} else if (!isdigit((unsigned char)*s)) {
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno || *end)
+		return -EINVAL;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_duration_ms(const char *s, uint32_t *ms)
+{
+	static const struct { const char *unit; uint64_t mult; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	unsigned long long v;
+	const char *p = s;
+	char *end;
+	size_t i;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	if (errno)
+		return -ERANGE;
+	if (!*end) {
+		if (v != 0)
+			return -EINVAL;	/* a bare number needs a unit */
+		*ms = 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcasecmp(end, units[i].unit))
+			continue;
+		if (v > UINT32_MAX / units[i].mult)
+			return -ERANGE;
+		*ms = (uint32_t)(v * units[i].mult);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const char *format_duration(uint32_t ms, char *buf, size_t len)
+{
+	if (ms == 0)
+		snprintf(buf, len, "0");
+	else if (ms % 3600000 == 0)
+		snprintf(buf, len, "%uh", ms / 3600000);
+	else if (ms % 60000 == 0)
+		snprintf(buf, len, "%um", ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%us", ms / 1000);
+	else
+		snprintf(buf, len, "%ums", ms);
+	return buf;
+}
+
+static int addr_bits(const struct cfg_prefix *p)
+{
+	return p->family == AF_INET ? 32 : 128;
+}
+
+int parse_prefix(const char *s, struct cfg_prefix *p, const char **why)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	uint32_t plen;
+	size_t n;
+	int i, bits;
+
+	memset(p, 0, sizeof(*p));
+	if (!slash) {
+		*why = "missing prefix length";
+		return -EINVAL;
+	}
+	n = (size_t)(slash - s);
+	if (n == 0 || n >= sizeof(addr)) {
+		*why = "invalid address";
+		return -EINVAL;
+	}
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, p->addr) == 1) {
+		p->family = AF_INET;
+	} else if (inet_pton(AF_INET6, addr, p->addr) == 1) {
+		p->family = AF_INET6;
+	} else {
+		*why = "invalid address";
+		return -EINVAL;
+	}
+	bits = addr_bits(p);
+	if (!slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1) ||
+	    strlen(slash + 1) > 3 || parse_u32(slash + 1, &plen) ||
+	    plen > (uint32_t)bits) {
+		*why = "prefix length out of range";
+		return -ERANGE;
+	}
+	p->plen = (uint8_t)plen;
+	for (i = 0; i < bits / 8; i++) {
+		int keep = (int)plen - i * 8;
+		uint8_t mask;
+
+		if (keep >= 8)
+			continue;
+		mask = keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+		if (p->addr[i] & ~mask) {
+			*why = "host bits set";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+const char *format_prefix(const struct cfg_prefix *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(p->family, p->addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, len, "%s/%u", a, p->plen);
+	return buf;
+}
+
+int prefix_cmp(const struct cfg_prefix *a, const struct cfg_prefix *b)
+{
+	int r;
+
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	r = memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
+	if (r)
+		return r;
+	return (int)a->plen - (int)b->plen;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lines                                                                     */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int find_section(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SEC_COUNT; i++)
+		if (!strcasecmp(name, section_names[i]))
+			return i;
+	return SEC_NONE;
+}
+
+static int word_index(const char *v, const char *const *words, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(v, words[i]))
+			return i;
+	return -1;
+}
+
+static void set_once(struct config *c, int line, const char *key, int *seen)
+{
+	if (*seen)
+		cfg_err(c, line, "duplicate key '%s' (first on line %d)", key,
+			*seen);
+}
+
+static void parse_ip(struct config *c, int line, const char *key,
+		     const char *v, struct cfg_ip *ip)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, v, &a4) == 1) {
+		if (ip->set4) {
+			cfg_err(c, line, "duplicate IPv4 %s (first on line %d)",
+				key, ip->line4);
+			return;
+		}
+		ip->set4 = true;
+		ip->v4 = a4;
+		ip->line4 = line;
+	} else if (inet_pton(AF_INET6, v, &a6) == 1) {
+		if (ip->set6) {
+			cfg_err(c, line, "duplicate IPv6 %s (first on line %d)",
+				key, ip->line6);
+			return;
+		}
+		ip->set6 = true;
+		ip->v6 = a6;
+		ip->line6 = line;
+	} else {
+		cfg_err(c, line, "invalid address '%s'", v);
+	}
+}
+
+static void parse_dev(struct config *c, int line, const char *v, char *dev,
+		      int *dev_line)
+{
+	if (*dev_line) {
+		set_once(c, line, "Device", dev_line);
+		return;
+	}
+	*dev_line = line;
+	if (!*v || strlen(v) >= IF_NAMESIZE || strchr(v, '/') ||
+	    strpbrk(v, " \t") || !strcmp(v, ".") || !strcmp(v, "..")) {
+		cfg_err(c, line, "invalid device name '%s'", v);
+		return;
+	}
+	strcpy(dev, v);
+}
+
+static void parse_path_key(struct config *c, int sec, int line,
+			   const char *key, const char *v)
+{
+	struct cfg_path *p = sec == SEC_ER ? &c->er : &c->vpn;
+	uint32_t u;
+	int r;
+
+	if (!strcasecmp(key, "Device")) {
+		parse_dev(c, line, v, p->dev, &p->dev_line);
+	} else if (!strcasecmp(key, "Gateway")) {
+		parse_ip(c, line, "Gateway", v, &p->gw);
+	} else if (!strcasecmp(key, "Probe")) {
+		parse_ip(c, line, "Probe", v, &p->probe);
+	} else if (sec == SEC_VPN && !strcasecmp(key, "Peer")) {
+		parse_ip(c, line, "Peer", v, &p->peer);
+	} else if (!strcasecmp(key, "ProbeInterval")) {
+		set_once(c, line, "ProbeInterval", &p->probe_interval_line);
+		p->probe_interval_line = line;
+		r = parse_duration_ms(v, &u);
+		if (r == -EINVAL)
+			cfg_err(c, line, "invalid duration '%s' (use e.g. 10ms, 1s)", v);
+		else if (r || (u != 0 && u < 10))
+			cfg_err(c, line, "ProbeInterval must be 0 (off) or at least 10ms");
+		else
+			p->probe_interval_ms = u;
+	} else if (!strcasecmp(key, "ProbeMultiplier")) {
+		set_once(c, line, "ProbeMultiplier", &p->probe_mult_line);
+		p->probe_mult_line = line;
+		r = parse_u32(v, &u);
+		if (r == -EINVAL)
+			cfg_err(c, line, "invalid number '%s'", v);
+		else if (r || u < 1 || u > 255)
+			cfg_err(c, line, "ProbeMultiplier must be 1..255");
+		else
+			p->probe_mult = (uint8_t)u;
+	} else if (!strcasecmp(key, "FwMark")) {
+		set_once(c, line, "FwMark", &p->fwmark_line);
+		p->fwmark_line = line;
+		if (parse_u32(v, &u))
+			cfg_err(c, line, "invalid FwMark '%s'", v);
+		else
+			p->fwmark = u;
+	} else if (!strcasecmp(key, "Table")) {
+		set_once(c, line, "Table", &p->table_line);
+		p->table_line = line;
+		r = parse_u32(v, &u);
+		if (r == -EINVAL)
+			cfg_err(c, line, "invalid number '%s'", v);
+		else if (r || u == 0 || u > CFG_TABLE_MAX || (u >= 253 && u <= 255))
+			cfg_err(c, line, "Table must be 1..%u and not 253 (default), 254 (main) or 255 (local)",
+				CFG_TABLE_MAX);
+		else
+			p->table = u;
+	} else if (sec == SEC_VPN && !strcasecmp(key, "MSS")) {
+		set_once(c, line, "MSS", &c->mss_line);
+		c->mss_line = line;
+		r = parse_u32(v, &u);
+		if (r == -EINVAL)
+			cfg_err(c, line, "invalid number '%s'", v);
+		else if (r || u < CFG_MSS_MIN || u > CFG_MSS_MAX)
+			cfg_err(c, line, "MSS must be %u..%u", CFG_MSS_MIN, CFG_MSS_MAX);
+		else
+			c->mss = (uint16_t)u;
+	} else if (sec == SEC_VPN && !strcasecmp(key, "MSS6")) {
+		set_once(c, line, "MSS6", &c->mss6_line);
+		c->mss6_line = line;
+		r = parse_u32(v, &u);
+		if (r == -EINVAL)
+			cfg_err(c, line, "invalid number '%s'", v);
+		else if (r || u < CFG_MSS6_MIN || u > CFG_MSS_MAX)
+			cfg_err(c, line, "MSS6 must be %u..%u", CFG_MSS6_MIN, CFG_MSS_MAX);
+		else
+			c->mss6 = (uint16_t)u;
+	} else {
+		cfg_err(c, line, "unknown key '%s' in section [%s]", key,
+			section_names[sec]);
+	}
+}
+
+static void add_prefix(struct config *c, const struct cfg_prefix *p)
+{
+	if (c->npfx == c->cap_pfx) {
+		size_t n = c->cap_pfx ? c->cap_pfx * 2 : 64;
+		struct cfg_prefix *np = realloc(c->pfx, n * sizeof(*np));
+
+		if (!np)
+			abort();
+		c->pfx = np;
+		c->cap_pfx = n;
+	}
+	c->pfx[c->npfx++] = *p;
+}
+
+static void parse_prefix_line(struct config *c, int line, char *v)
+{
+	struct cfg_prefix p;
+	const char *why;
+	char *save = NULL, *w;
+	bool bad = false;
+
+	w = strtok_r(v, " \t", &save);
+	if (!w) {
+		cfg_err(c, line, "missing prefix");
+		return;
+	}
+	if (parse_prefix(w, &p, &why)) {
+		cfg_err(c, line, "%s in prefix '%s'", why, w);
+		bad = true;
+	}
+	p.line = line;
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		uint8_t bit;
+
+		if (!strcasecmp(w, "er")) {
+			bit = ERCX_VIA_ER;
+		} else if (!strcasecmp(w, "vpn")) {
+			bit = ERCX_VIA_VPN;
+		} else {
+			cfg_err(c, line, "unknown path '%s' (use er, vpn)", w);
+			bad = true;
+			continue;
+		}
+		if (p.via & bit) {
+			cfg_err(c, line, "path '%s' given twice", w);
+			bad = true;
+		}
+		p.via |= bit;
+	}
+	if (!p.via && !bad) {
+		cfg_err(c, line, "prefix without a path (add er, vpn or both)");
+		bad = true;
+	}
+	if (!bad)
+		add_prefix(c, &p);
+}
+
+static void parse_policy_key(struct config *c, int line, const char *key,
+			     char *v)
+{
+	static const char *const scopes[] = { "tunnel", "all" };
+	static const char *const nopaths[] = { "pass", "drop" };
+	static int scope_line, failback_line, nopath_line;
+	uint32_t u;
+	int i;
+
+	if (line == 0) {	/* reset (a new parse) */
+		scope_line = failback_line = nopath_line = 0;
+		return;
+	}
+	if (!strcasecmp(key, "Prefix")) {
+		parse_prefix_line(c, line, v);
+	} else if (!strcasecmp(key, "MSSScope")) {
+		set_once(c, line, "MSSScope", &scope_line);
+		scope_line = line;
+		i = word_index(v, scopes, 2);
+		if (i < 0)
+			cfg_err(c, line, "invalid MSSScope '%s' (use tunnel, all)", v);
+		else
+			c->mss_scope = (uint8_t)i;
+	} else if (!strcasecmp(key, "NoPath")) {
+		set_once(c, line, "NoPath", &nopath_line);
+		nopath_line = line;
+		i = word_index(v, nopaths, 2);
+		if (i < 0)
+			cfg_err(c, line, "invalid NoPath '%s' (use pass, drop)", v);
+		else
+			c->nopath = (uint8_t)i;
+	} else if (!strcasecmp(key, "FailbackDelay")) {
+		set_once(c, line, "FailbackDelay", &failback_line);
+		failback_line = line;
+		i = parse_duration_ms(v, &u);
+		if (i == -EINVAL)
+			cfg_err(c, line, "invalid duration '%s' (use e.g. 500ms, 3s, 1m)", v);
+		else if (i)
+			cfg_err(c, line, "FailbackDelay too large");
+		else
+			c->failback_ms = u;
+	} else if (!strcasecmp(key, "FwMask")) {
+		set_once(c, line, "FwMask", &c->fwmask_line);
+		c->fwmask_line = line;
+		if (parse_u32(v, &u) || u == 0)
+			cfg_err(c, line, "invalid FwMask '%s'", v);
+		else
+			c->fwmask = u;
+	} else {
+		cfg_err(c, line, "unknown key '%s' in section [Policy]", key);
+	}
+}
+
+static int parse_bool(const char *v, enum cfg_tristate *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	if (word_index(v, yes, 4) >= 0)
+		*out = CFG_YES;
+	else if (word_index(v, no, 4) >= 0)
+		*out = CFG_NO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static void set_str(struct config *c, int line, const char *key, char **dst,
+		    const char *v, const char *const *words, int n)
+{
+	if (*dst) {
+		cfg_err(c, line, "duplicate key '%s'", key);
+		return;
+	}
+	if (words) {
+		int i = word_index(v, words, n);
+
+		if (i < 0) {
+			cfg_err(c, line, "invalid %s '%s'", key, v);
+			return;
+		}
+		v = words[i];
+	}
+	*dst = strdup(v);
+	if (!*dst)
+		abort();
+}
+
+static void parse_azure_key(struct config *c, int line, const char *key,
+			    const char *v)
+{
+	static const char *const deployments[] = { "resource-manager", "classic" };
+	static const char *const types[] = { "route-based", "policy-based" };
+	struct cfg_azure *a = &c->azure;
+	enum cfg_tristate *t = NULL;
+	const char *why;
+	uint32_t u;
+
+	if (!strcasecmp(key, "Deployment")) {
+		set_str(c, line, "Deployment", &a->deployment, v, deployments, 2);
+	} else if (!strcasecmp(key, "VpnType")) {
+		set_str(c, line, "VpnType", &a->vpn_type, v, types, 2);
+	} else if (!strcasecmp(key, "VpnSku")) {
+		set_str(c, line, "VpnSku", &a->vpn_sku, v, NULL, 0);
+	} else if (!strcasecmp(key, "GatewaySubnet")) {
+		if (a->has_subnet)
+			cfg_err(c, line, "duplicate key 'GatewaySubnet'");
+		else if (parse_prefix(v, &a->subnet, &why))
+			cfg_err(c, line, "%s in GatewaySubnet '%s'", why, v);
+		else
+			a->has_subnet = true;
+	} else if (!strcasecmp(key, "Asn")) {
+		if (a->has_asn)
+			cfg_err(c, line, "duplicate key 'Asn'");
+		else if (parse_u32(v, &u) || u == 0)
+			cfg_err(c, line, "invalid Asn '%s'", v);
+		else {
+			a->asn = u;
+			a->has_asn = true;
+		}
+	} else if (!strcasecmp(key, "Transit")) {
+		t = &a->transit;
+	} else if (!strcasecmp(key, "PointToSite")) {
+		t = &a->p2s;
+	} else if (!strcasecmp(key, "ForcedTunneling")) {
+		t = &a->forced_tunneling;
+	} else {
+		cfg_err(c, line, "unknown key '%s' in section [Azure]", key);
+	}
+	if (t) {
+		if (*t != CFG_UNSET)
+			cfg_err(c, line, "duplicate key '%s'", key);
+		else if (parse_bool(v, t))
+			cfg_err(c, line, "invalid %s '%s' (use yes, no)", key, v);
+	}
+}
+
+static void parse_underlay_key(struct config *c, int line, const char *key,
+			       const char *v)
+{
+	if (!strcasecmp(key, "Device"))
+		parse_dev(c, line, v, c->underlay.dev, &c->underlay.dev_line);
+	else if (!strcasecmp(key, "Gateway"))
+		parse_ip(c, line, "Gateway", v, &c->underlay.gw);
+	else
+		cfg_err(c, line, "unknown key '%s' in section [Underlay]", key);
+}
+
+static void parse_line(struct config *c, int *sec, int line, char *s)
+{
+	char *hash = strchr(s, '#'), *eq, *key, *v;
+
+	if (hash)
+		*hash = '\0';
+	s = trim(s);
+	if (!*s)
+		return;
+	if (*s == '[') {
+		char *end = strchr(s, ']');
+
+		if (!end || end[1]) {
+			cfg_err(c, line, "invalid section header '%s'", s);
+			*sec = SEC_NONE;
+			return;
+		}
+		*end = '\0';
+		*sec = find_section(trim(s + 1));
+		if (*sec == SEC_NONE) {
+			cfg_err(c, line, "unknown section [%s]", trim(s + 1));
+			*sec = SEC_NONE - 1;	/* swallow its keys silently */
+			return;
+		}
+		if (!c->section_line[*sec])
+			c->section_line[*sec] = line;
+		if (*sec == SEC_AZURE) {
+			c->azure.present = true;
+			c->azure.line = c->section_line[*sec];
+		}
+		return;
+	}
+	eq = strchr(s, '=');
+	if (!eq) {
+		cfg_err(c, line, "expected 'Key = Value' or '[Section]'");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	v = trim(eq + 1);
+	if (!*key) {
+		cfg_err(c, line, "missing key before '='");
+		return;
+	}
+	if (*sec < SEC_NONE)
+		return;		/* inside an unknown section: already reported */
+	if (*sec == SEC_NONE) {
+		cfg_err(c, line, "key '%s' outside of a section", key);
+		return;
+	}
+	if (!*v) {
+		cfg_err(c, line, "missing value for '%s'", key);
+		return;
+	}
+	switch (*sec) {
+	case SEC_ER:
+	case SEC_VPN:
+		parse_path_key(c, *sec, line, key, v);
+		break;
+	case SEC_UNDERLAY:
+		parse_underlay_key(c, line, key, v);
+		break;
+	case SEC_POLICY:
+		parse_policy_key(c, line, key, v);
+		break;
+	case SEC_AZURE:
+		parse_azure_key(c, line, key, v);
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validation                                                                */
+
+static int cmp_pfx_line(const void *a, const void *b)
+{
+	const struct cfg_prefix *x = a, *y = b;
+	int r = prefix_cmp(x, y);
+
+	return r ? r : x->line - y->line;
+}
+
+static void check_duplicates(struct config *c)
+{
+	struct cfg_prefix *s;
+	char buf[PREFIX_STRLEN];
+	size_t i;
+
+	if (c->npfx < 2)
+		return;
+	s = malloc(c->npfx * sizeof(*s));
+	if (!s)
+		abort();
+	memcpy(s, c->pfx, c->npfx * sizeof(*s));
+	qsort(s, c->npfx, sizeof(*s), cmp_pfx_line);
+	for (i = 1; i < c->npfx; i++) {
+		size_t first = i - 1;
+
+		if (prefix_cmp(&s[i], &s[i - 1]))
+			continue;
+		while (first > 0 && !prefix_cmp(&s[first - 1], &s[i]))
+			first--;
+		cfg_err(c, s[i].line, "duplicate prefix %s (first on line %d)",
+			format_prefix(&s[i], buf, sizeof(buf)), s[first].line);
+	}
+	free(s);
+}
+
+static void check_path(struct config *c, struct cfg_path *p, int sec,
+		       unsigned int flags)
+{
+	const char *name = section_names[sec];
+	int at = c->section_line[sec] ? c->section_line[sec] : c->last_line;
+
+	if (!c->section_line[sec] && !p->dev_line) {
+		cfg_err(c, at, "missing section [%s]", name);
+	} else if (!p->dev_line) {
+		cfg_err(c, at, "missing key 'Device' in section [%s]", name);
+	} else if (p->dev[0] && (flags & CFG_RESOLVE_DEVICES)) {
+		p->ifindex = if_nametoindex(p->dev);
+		if (!p->ifindex)
+			cfg_err(c, p->dev_line, "no such device '%s'", p->dev);
+	}
+	if (p->fwmark == 0 || (p->fwmark & ~c->fwmask)) {
+		int line = p->fwmark_line ? p->fwmark_line :
+			   c->fwmask_line ? c->fwmask_line : at;
+
+		cfg_err(c, line, "[%s] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
+			name, p->fwmark, c->fwmask);
+	}
+}
+
+void config_validate(struct config *c, unsigned int flags)
+{
+	check_path(c, &c->er, SEC_ER, flags);
+	check_path(c, &c->vpn, SEC_VPN, flags);
+	if (c->er.dev[0] && !strcmp(c->er.dev, c->vpn.dev))
+		cfg_err(c, c->vpn.dev_line, "[VPN] Device '%s' is also the [ExpressRoute] Device",
+			c->vpn.dev);
+	if (c->er.fwmark == c->vpn.fwmark)
+		cfg_err(c, c->vpn.fwmark_line ? c->vpn.fwmark_line :
+			   c->er.fwmark_line ? c->er.fwmark_line : c->last_line,
+			"[VPN] FwMark 0x%08x is also the [ExpressRoute] FwMark",
+			c->vpn.fwmark);
+	if (c->er.table == c->vpn.table)
+		cfg_err(c, c->vpn.table_line ? c->vpn.table_line :
+			   c->er.table_line ? c->er.table_line : c->last_line,
+			"[VPN] Table %u is also the [ExpressRoute] Table",
+			c->vpn.table);
+	if (!c->mss6)
+		c->mss6 = (uint16_t)(c->mss >= CFG_MSS6_MIN + 20 ?
+				     c->mss - 20U : CFG_MSS6_MIN);
+	check_duplicates(c);
+}
+
+static int cmp_err(const void *a, const void *b)
+{
+	const struct cfg_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line - y->line;
+	return x->seq - y->seq;	/* stable: keep the order of discovery */
+}
+
+size_t config_parse(struct config *c, FILE *f, const char *name,
+		    unsigned int flags)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int line = 0, sec = SEC_NONE;
+
+	config_init(c, name);
+	parse_policy_key(c, 0, NULL, NULL);
+	while ((n = getline(&buf, &cap, f)) >= 0) {
+		line++;
+		if (memchr(buf, '\0', (size_t)n)) {
+			cfg_err(c, line, "NUL byte in line");
+			continue;
+		}
+		parse_line(c, &sec, line, buf);
+	}
+	free(buf);
+	if (ferror(f))
+		cfg_err(c, line, "read error");
+	c->last_line = line;
+	config_validate(c, flags);
+	qsort(c->err, c->nerr, sizeof(*c->err), cmp_err);
+	return c->nerr;
+}
+
+size_t config_parse_file(struct config *c, const char *path,
+			 unsigned int flags)
+{
+	FILE *f;
+	size_t n;
+
+	if (!strcmp(path, "-"))
+		return config_parse(c, stdin, "-", flags);
+	f = fopen(path, "re");
+	if (!f) {
+		char *full = NULL;
+
+		config_init(c, path);
+		if (asprintf(&full, "%s: %s", path, strerror(errno)) < 0)
+			full = NULL;
+		push_err(c, 0, full);
+		return c->nerr;
+	}
+	n = config_parse(c, f, path, flags);
+	fclose(f);
+	return n;
+}
+
+void config_print_errors(const struct config *c, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->nerr; i++)
+		fprintf(f, "%s\n", c->err[i].msg);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Printer                                                                   */
+
+static void print_ip(FILE *f, const char *key, const struct cfg_ip *ip)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (ip->set4)
+		fprintf(f, "%s = %s\n", key,
+			inet_ntop(AF_INET, &ip->v4, a, sizeof(a)));
+	if (ip->set6)
+		fprintf(f, "%s = %s\n", key,
+			inet_ntop(AF_INET6, &ip->v6, a, sizeof(a)));
+}
+
+static void print_path(const struct config *c, FILE *f,
+		       const struct cfg_path *p, bool vpn)
+{
+	struct cfg_ip probe = p->probe;
+	char d[32];
+
+	fprintf(f, "[%s]\n", vpn ? "VPN" : "ExpressRoute");
+	fprintf(f, "Device = %s\n", p->dev);
+	print_ip(f, "Gateway", &p->gw);
+	if (vpn)
+		print_ip(f, "Peer", &p->peer);
+	if (!probe.set4 && p->gw.set4) {
+		probe.set4 = true;
+		probe.v4 = p->gw.v4;
+	}
+	if (!probe.set6 && p->gw.set6) {
+		probe.set6 = true;
+		probe.v6 = p->gw.v6;
+	}
+	print_ip(f, "Probe", &probe);
+	fprintf(f, "ProbeInterval = %s\n",
+		format_duration(p->probe_interval_ms, d, sizeof(d)));
+	fprintf(f, "ProbeMultiplier = %u\n", p->probe_mult);
+	if (vpn) {
+		fprintf(f, "MSS = %u\n", c->mss);
+		fprintf(f, "MSS6 = %u\n", c->mss6);
+	}
+	fprintf(f, "FwMark = 0x%08x\n", p->fwmark);
+	fprintf(f, "Table = %u\n", p->table);
+}
+
+static const char *tristate(enum cfg_tristate t)
+{
+	return t == CFG_YES ? "yes" : "no";
+}
+
+void config_print(const struct config *c, FILE *f)
+{
+	char buf[PREFIX_STRLEN], d[32];
+	size_t i;
+
+	print_path(c, f, &c->er, false);
+	fputc('\n', f);
+	print_path(c, f, &c->vpn, true);
+	if (c->underlay.dev[0] || c->underlay.gw.set4 || c->underlay.gw.set6) {
+		fprintf(f, "\n[Underlay]\n");
+		if (c->underlay.dev[0])
+			fprintf(f, "Device = %s\n", c->underlay.dev);
+		print_ip(f, "Gateway", &c->underlay.gw);
+	}
+	fprintf(f, "\n[Policy]\n");
+	fprintf(f, "MSSScope = %s\n",
+		c->mss_scope == ERCX_MSS_SCOPE_ALL ? "all" : "tunnel");
+	fprintf(f, "FailbackDelay = %s\n",
+		format_duration(c->failback_ms, d, sizeof(d)));
+	fprintf(f, "NoPath = %s\n", c->nopath == ERCX_NOPATH_DROP ? "drop" : "pass");
+	fprintf(f, "FwMask = 0x%08x\n", c->fwmask);
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *p = &c->pfx[i];
+
+		fprintf(f, "Prefix = %s%s%s\n", format_prefix(p, buf, sizeof(buf)),
+			p->via & ERCX_VIA_ER ? " er" : "",
+			p->via & ERCX_VIA_VPN ? " vpn" : "");
+	}
+	if (c->azure.present) {
+		const struct cfg_azure *a = &c->azure;
+
+		fprintf(f, "\n[Azure]\n");
+		if (a->deployment)
+			fprintf(f, "Deployment = %s\n", a->deployment);
+		if (a->has_subnet)
+			fprintf(f, "GatewaySubnet = %s\n",
+				format_prefix(&a->subnet, buf, sizeof(buf)));
+		if (a->vpn_type)
+			fprintf(f, "VpnType = %s\n", a->vpn_type);
+		if (a->vpn_sku)
+			fprintf(f, "VpnSku = %s\n", a->vpn_sku);
+		if (a->has_asn)
+			fprintf(f, "Asn = %u\n", a->asn);
+		if (a->transit)
+			fprintf(f, "Transit = %s\n", tristate(a->transit));
+		if (a->p2s)
+			fprintf(f, "PointToSite = %s\n", tristate(a->p2s));
+		if (a->forced_tunneling)
+			fprintf(f, "ForcedTunneling = %s\n",
+				tristate(a->forced_tunneling));
+	}
+}

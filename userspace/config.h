@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ercoexist.conf: parser, validator and printer.  See ercoexist.conf(5).
+ */
+#ifndef ERCX_CONFIG_H
+#define ERCX_CONFIG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Defaults; they mirror the kernel's (Documentation/design.rst). */
+#define CFG_DEF_FWMASK		0x00ff0000U
+#define CFG_DEF_ER_MARK		0x00e10000U
+#define CFG_DEF_ER_TABLE	225U
+#define CFG_DEF_VPN_MARK	0x00e20000U
+#define CFG_DEF_VPN_TABLE	226U
+#define CFG_DEF_MSS		1250U
+#define CFG_DEF_FAILBACK_MS	3000U
+#define CFG_DEF_PROBE_MULT	3U
+#define CFG_DEF_PROBE_MS	0U	/* no probes */
+#define CFG_MSS_MIN		536U
+#define CFG_MSS_MAX		9000U
+#define CFG_MSS6_MIN		1220U
+#define CFG_TABLE_MAX		0x7fffffffU
+#define CFG_RULE_PREF_BASE	10000U
+
+/* Where a value came from: 0 = default, else the line of the file */
+struct cfg_ip {
+	bool set4, set6;
+	struct in_addr v4;
+	struct in6_addr v6;
+	int line4, line6;
+};
+
+struct cfg_path {
+	char dev[IF_NAMESIZE];
+	int dev_line;
+	unsigned int ifindex;		/* resolved at load time (0: not) */
+	struct cfg_ip gw;
+	struct cfg_ip probe;		/* default: gw */
+	struct cfg_ip peer;		/* VPN only */
+	uint32_t probe_interval_ms;
+	int probe_interval_line;
+	uint8_t probe_mult;
+	int probe_mult_line;
+	uint32_t fwmark;
+	int fwmark_line;
+	uint32_t table;
+	int table_line;
+};
+
+struct cfg_prefix {
+	uint8_t addr[16];	/* network byte order, IPv4 in addr[0..3] */
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t plen;
+	uint8_t via;		/* ERCX_VIA_* */
+	uint8_t path;		/* selected path (showconf/status only) */
+	int line;
+};
+
+enum cfg_tristate { CFG_UNSET = 0, CFG_NO, CFG_YES };
+
+struct cfg_azure {
+	bool present;
+	int line;
+	char *deployment;	/* resource-manager | classic */
+	bool has_subnet;
+	struct cfg_prefix subnet;
+	char *vpn_type;		/* route-based | policy-based */
+	char *vpn_sku;
+	bool has_asn;
+	uint32_t asn;
+	enum cfg_tristate transit, p2s, forced_tunneling;
+};
+
+struct cfg_error {
+	int line;
+	int seq;
+	char *msg;		/* "file:line: message" */
+};
+
+struct config {
+	const char *name;	/* as shown in messages */
+	struct cfg_path er, vpn;
+	struct {
+		char dev[IF_NAMESIZE];
+		int dev_line;
+		struct cfg_ip gw;
+	} underlay;
+	uint16_t mss, mss6;
+	int mss_line, mss6_line;
+	uint8_t mss_scope;	/* enum ercx_mss_scope */
+	uint8_t nopath;		/* enum ercx_nopath */
+	uint32_t failback_ms;
+	uint32_t fwmask;
+	int fwmask_line;
+	struct cfg_prefix *pfx;
+	size_t npfx, cap_pfx;
+	struct cfg_azure azure;
+	int section_line[5];	/* [ExpressRoute] [VPN] [Underlay] [Policy] [Azure] */
+	int last_line;
+	struct cfg_error *err;
+	size_t nerr;
+	/* from the kernel (showconf/status), not part of the file */
+	uint32_t generation;
+};
+
+/* Zero and fill the defaults. */
+void config_init(struct config *c, const char *name);
+void config_free(struct config *c);
+
+#define CFG_RESOLVE_DEVICES	(1U << 0)	/* if_nametoindex() every Device */
+
+/*
+ * Parse @f (named @name in messages; "-" shows as "<stdin>") into @c, then
+ * validate.  Every problem is collected in c->err, sorted by line.
+ * Returns the number of errors.
+ */
+size_t config_parse(struct config *c, FILE *f, const char *name,
+		    unsigned int flags);
+size_t config_parse_file(struct config *c, const char *path,
+			 unsigned int flags);
+/* The cross-field checks (also used for a policy read from the kernel). */
+void config_validate(struct config *c, unsigned int flags);
+void config_print_errors(const struct config *c, FILE *f);
+
+/* Print @c as a config file that config_parse() accepts. */
+void config_print(const struct config *c, FILE *f);
+
+/* Helpers, exported for the tests. */
+int parse_u32(const char *s, uint32_t *out);		/* dec or 0x hex */
+int parse_duration_ms(const char *s, uint32_t *ms);	/* "10ms" "3s" "1m" "1h" "0" */
+const char *format_duration(uint32_t ms, char *buf, size_t len);
+int parse_prefix(const char *s, struct cfg_prefix *p, const char **why);
+const char *format_prefix(const struct cfg_prefix *p, char *buf, size_t len);
+int prefix_cmp(const struct cfg_prefix *a, const struct cfg_prefix *b);
+
+#define PREFIX_STRLEN (INET6_ADDRSTRLEN + 5)
+
+#endif

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexistctl: configure and inspect ercoexist.ko.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ercoexistctl.h"
+#include "json.h"
+
+struct globals G;
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "load", cmd_load, "load [--check] FILE|-      replace the policy from a config file, atomically" },
+	{ "check", cmd_check, "check FILE|-               validate only (syntax and semantics)" },
+	{ "showconf", cmd_showconf, "showconf                   print the kernel's policy as a loadable config file" },
+	{ "status", cmd_status, "status                     paths, active path, counters, transitions, prefixes" },
+	{ "failover", cmd_failover, "failover [--to vpn|er]     force traffic to a path (default: vpn) until `auto'" },
+	{ "auto", cmd_auto, "auto                       return to automatic selection (failback rules apply)" },
+	{ "monitor", cmd_monitor, "monitor [--count N]        print events as they happen (JSON: one object per line)" },
+	{ "flush", cmd_flush, "flush                      remove the policy, its routes and rules" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: " PROG_NAME " [-j|--json] [-p|--pretty] [-V|--version] [-h|--help] COMMAND\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "Exit status: 0 ok, 1 usage or config error, 2 kernel refused, 3 module not loaded.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jpVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			G.json = true;
+			break;
+		case 'p':
+			G.pretty = true;
+			break;
+		case 'V':
+			printf(PROG_NAME " " PROG_VERSION "\n");
+			return EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (G.pretty)
+		G.json = true;	/* -p implies -j, as in iproute2's -j -p */
+	json_init(G.json, G.pretty, stdout);
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[optind], commands[i].name)) {
+			argc -= optind;
+			argv += optind;
+			optind = 1;	/* the command parses its own options */
+			return commands[i].fn(argc, argv);
+		}
+	}
+	if (!strcmp(argv[optind], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, PROG_NAME ": unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

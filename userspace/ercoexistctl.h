@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ercoexistctl: shared declarations. */
+#ifndef ERCOEXISTCTL_H
+#define ERCOEXISTCTL_H
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/ercoexist.h>
+
+#include "config.h"
+
+#define PROG_NAME	"ercoexistctl"
+#define PROG_VERSION	"v0.1.0"
+#define DEFAULT_CONFIG	"/etc/ercoexist/ercoexist.conf"
+
+/* Exit status (SPEC section 4) */
+#define EXIT_OK		0
+#define EXIT_USAGE	1	/* usage or config error */
+#define EXIT_REFUSED	2	/* the kernel refused (extack printed) */
+#define EXIT_NOMODULE	3	/* the ercoexist family is not registered */
+
+/* Routes and rules we install carry this protocol (see ercoexistctl(8)). */
+#define RTPROT_ERCOEXIST	0xe5
+
+struct globals {
+	bool json;
+	bool pretty;
+};
+extern struct globals G;
+
+/* ---- genl.c ---- */
+struct nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;	/* genl family id (genl sockets) */
+	uint32_t events_grp;	/* multicast group id of "events" */
+};
+
+typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+/* Open a socket of @bus with ext-ack, cap-ack and big buffers. 0 or -errno. */
+int nl_open(struct nl *nl, int bus);
+void nl_close(struct nl *nl);
+/*
+ * Send @req and read until its ACK (or NLMSG_DONE for a dump), passing
+ * every data message to @cb.  Returns 0, or -errno from the kernel (its
+ * extack message is copied to @msg when not NULL), or -EINTR when a dump
+ * was interrupted (NLM_F_DUMP_INTR).
+ */
+int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
+	    char *msg, size_t msglen);
+
+/*
+ * Open the ercoexist family.  Returns an exit status: EXIT_OK, or
+ * EXIT_NOMODULE / EXIT_REFUSED after printing why.
+ */
+int genl_open(struct nl *nl);
+struct nlmsghdr *genl_request(struct nl *nl, void *buf, uint8_t cmd,
+			      uint16_t flags);
+/* Print "ercoexistctl: kernel refused: MSG" and return EXIT_REFUSED. */
+int report_refused(int err, const char *msg);
+/* A request with no attributes and no answer but the ACK. */
+int genl_simple(struct nl *nl, uint8_t cmd, const struct nlattr *path_attr);
+
+/* The kernel's view: POLICY_GET + PREFIX_GET dump into @c (prefix paths in pfx[].path). */
+int kernel_get_config(struct nl *nl, struct config *c, bool *loaded);
+/* Build and send POLICY_SET from @c.  Exit status. */
+int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen);
+
+/* Names */
+const char *path_name(unsigned int p);		/* none er vpn */
+const char *mode_name(unsigned int m);		/* auto forced-vpn forced-er */
+const char *reason_name(unsigned int r);
+const char *state_name(unsigned int s);		/* down up */
+const char *event_name(unsigned int e);
+void format_time_ns(uint64_t ns, char *buf, size_t len);	/* ISO 8601 UTC, ms */
+
+/* ---- rtnl.c ---- */
+/* Install routes and rules for @c (idempotent).  Exit status. */
+int rtnl_install(const struct config *c);
+/* Remove every route and rule with protocol RTPROT_ERCOEXIST.  Exit status. */
+int rtnl_flush(void);
+
+/* load.c: print a validation result (text or JSON).  Exit status. */
+int report_check(const struct config *c, const char *file);
+
+/* ---- subcommands ---- */
+int cmd_load(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_showconf(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_failover(int argc, char **argv);
+int cmd_auto(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_flush(int argc, char **argv);
+
+#endif

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Routes and rules for the paths' tables, over rtnetlink.
+ *
+ * Per path P (ER, VPN) with mark M, table T, and per family F:
+ *   ip -F rule add fwmark M/FwMask lookup T pref 10000+T proto 0xe5
+ *   ip -F route replace default [via GW] dev DEV table T proto 0xe5
+ * (the device route only for the VPN, for a family without a gateway).
+ * Everything we install carries protocol RTPROT_ERCOEXIST, which is how
+ * flush and stale-entry cleanup find it again.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+
+#include "ercoexistctl.h"
+
+struct want {
+	uint8_t family;
+	uint32_t table, mark, mask, pref;
+};
+
+struct found {
+	uint8_t family;
+	bool is_rule;
+	uint32_t table, mark, mask, pref, oif, prio;
+	bool has_mark, has_mask, has_prio, has_pref, has_oif;
+	uint8_t gw[16];
+	int gwlen;
+	uint8_t dst_len, scope, type;
+};
+
+struct foundlist {
+	struct found *v;
+	size_t n, cap;
+};
+
+static int push_found(struct foundlist *l, const struct found *f)
+{
+	if (l->n == l->cap) {
+		size_t n = l->cap ? l->cap * 2 : 16;
+		struct found *nv = realloc(l->v, n * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = n;
+	}
+	l->v[l->n++] = *f;
+	return 0;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct found f;
+	bool ours = false;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE)
+		return MNL_CB_OK;
+	memset(&f, 0, sizeof(f));
+	f.is_rule = true;
+	f.family = frh->family;
+	f.table = frh->table;
+	mnl_attr_for_each(a, nlh, sizeof(*frh)) {
+		bool u32 = mnl_attr_validate(a, MNL_TYPE_U32) == 0;
+
+		switch (mnl_attr_get_type(a)) {
+		case FRA_PROTOCOL:
+			ours = mnl_attr_validate(a, MNL_TYPE_U8) == 0 &&
+			       mnl_attr_get_u8(a) == RTPROT_ERCOEXIST;
+			break;
+		case FRA_TABLE:
+			if (u32)
+				f.table = mnl_attr_get_u32(a);
+			break;
+		case FRA_PRIORITY:
+			if (u32) {
+				f.pref = mnl_attr_get_u32(a);
+				f.has_pref = true;
+			}
+			break;
+		case FRA_FWMARK:
+			if (u32) {
+				f.mark = mnl_attr_get_u32(a);
+				f.has_mark = true;
+			}
+			break;
+		case FRA_FWMASK:
+			if (u32) {
+				f.mask = mnl_attr_get_u32(a);
+				f.has_mask = true;
+			}
+			break;
+		}
+	}
+	if (ours && push_found(data, &f))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct found f;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_protocol != RTPROT_ERCOEXIST)
+		return MNL_CB_OK;
+	memset(&f, 0, sizeof(f));
+	f.family = rtm->rtm_family;
+	f.table = rtm->rtm_table;
+	f.dst_len = rtm->rtm_dst_len;
+	f.scope = rtm->rtm_scope;
+	f.type = rtm->rtm_type;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		bool u32 = mnl_attr_validate(a, MNL_TYPE_U32) == 0;
+		uint16_t len = mnl_attr_get_payload_len(a);
+
+		switch (mnl_attr_get_type(a)) {
+		case RTA_TABLE:
+			if (u32)
+				f.table = mnl_attr_get_u32(a);
+			break;
+		case RTA_OIF:
+			if (u32) {
+				f.oif = mnl_attr_get_u32(a);
+				f.has_oif = true;
+			}
+			break;
+		case RTA_PRIORITY:
+			if (u32) {
+				f.prio = mnl_attr_get_u32(a);
+				f.has_prio = true;
+			}
+			break;
+		case RTA_GATEWAY:
+			if (len == 4 || len == 16) {
+				memcpy(f.gw, mnl_attr_get_payload(a), len);
+				f.gwlen = len;
+			}
+			break;
+		}
+	}
+	if (push_found(data, &f))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int dump(struct nl *nl, uint16_t type, struct foundlist *l)
+{
+	char buf[256], msg[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int err, tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		l->n = 0;
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = type;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		/* rtmsg and fib_rule_hdr share the layout of their first bytes */
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = AF_UNSPEC;
+		err = nl_talk(nl, nlh, type == RTM_GETRULE ? rule_cb : route_cb,
+			      l, msg, sizeof(msg));
+		if (err != -EINTR)
+			break;
+	}
+	if (err)
+		return report_refused(err, msg);
+	return EXIT_OK;
+}
+
+static const char *fam_flag(uint8_t f)
+{
+	return f == AF_INET6 ? "-6" : "-4";
+}
+
+static int del_rule(struct nl *nl, const struct found *f)
+{
+	char buf[512], msg[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct fib_rule_hdr *frh;
+	int err;
+
+	nlh->nlmsg_type = RTM_DELRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = f->family;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = f->table < 256 ? (uint8_t)f->table : RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, FRA_TABLE, f->table);
+	if (f->has_pref)
+		mnl_attr_put_u32(nlh, FRA_PRIORITY, f->pref);
+	if (f->has_mark)
+		mnl_attr_put_u32(nlh, FRA_FWMARK, f->mark);
+	if (f->has_mask)
+		mnl_attr_put_u32(nlh, FRA_FWMASK, f->mask);
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, RTPROT_ERCOEXIST);
+	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (err == -ENOENT)
+		return EXIT_OK;		/* gone already */
+	if (err) {
+		fprintf(stderr, PROG_NAME ": ip %s rule del pref %u table %u: ",
+			fam_flag(f->family), f->pref, f->table);
+		return report_refused(err, msg);
+	}
+	return EXIT_OK;
+}
+
+static int del_route(struct nl *nl, const struct found *f)
+{
+	char buf[512], msg[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_DELROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = f->family;
+	rtm->rtm_dst_len = f->dst_len;
+	rtm->rtm_table = f->table < 256 ? (uint8_t)f->table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = RTPROT_ERCOEXIST;
+	rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	rtm->rtm_type = f->type;
+	mnl_attr_put_u32(nlh, RTA_TABLE, f->table);
+	if (f->has_oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, f->oif);
+	if (f->has_prio)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, f->prio);
+	if (f->gwlen)
+		mnl_attr_put(nlh, RTA_GATEWAY, (size_t)f->gwlen, f->gw);
+	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (err == -ENOENT || err == -ESRCH)
+		return EXIT_OK;
+	if (err) {
+		fprintf(stderr, PROG_NAME ": ip %s route del table %u: ",
+			fam_flag(f->family), f->table);
+		return report_refused(err, msg);
+	}
+	return EXIT_OK;
+}
+
+static bool wanted_rule(const struct found *f, const struct want *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (f->family == w[i].family && f->table == w[i].table &&
+		    f->has_pref && f->pref == w[i].pref && f->has_mark &&
+		    f->mark == w[i].mark && f->has_mask && f->mask == w[i].mask)
+			return true;
+	return false;
+}
+
+static bool wanted_route(const struct found *f, const struct want *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (f->family == w[i].family && f->table == w[i].table &&
+		    f->dst_len == 0)
+			return true;
+	return false;
+}
+
+/* Remove our rules/routes that @w does not list (all when n == 0). */
+static int cleanup(struct nl *nl, const struct want *rules, size_t nrules,
+		   const struct want *routes, size_t nroutes)
+{
+	struct foundlist l = { 0 };
+	int ret = EXIT_OK, r;
+	size_t i;
+
+	r = dump(nl, RTM_GETRULE, &l);
+	if (r)
+		ret = r;
+	for (i = 0; !r && i < l.n; i++)
+		if (!wanted_rule(&l.v[i], rules, nrules)) {
+			r = del_rule(nl, &l.v[i]);
+			if (r)
+				ret = r;
+		}
+	r = dump(nl, RTM_GETROUTE, &l);
+	if (r)
+		ret = r;
+	for (i = 0; !r && i < l.n; i++)
+		if (!wanted_route(&l.v[i], routes, nroutes)) {
+			r = del_route(nl, &l.v[i]);
+			if (r)
+				ret = r;
+		}
+	free(l.v);
+	return ret;
+}
+
+static int add_rule(struct nl *nl, const struct want *w)
+{
+	char buf[512], msg[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct fib_rule_hdr *frh;
+	int err;
+
+	nlh->nlmsg_type = RTM_NEWRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = w->family;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = w->table < 256 ? (uint8_t)w->table : RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, FRA_TABLE, w->table);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, w->pref);
+	mnl_attr_put_u32(nlh, FRA_FWMARK, w->mark);
+	mnl_attr_put_u32(nlh, FRA_FWMASK, w->mask);
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, RTPROT_ERCOEXIST);
+	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (err == -EEXIST)
+		return EXIT_OK;		/* identical rule present: keep it */
+	if (err) {
+		fprintf(stderr, PROG_NAME ": ip %s rule add fwmark 0x%x/0x%x lookup %u pref %u: ",
+			fam_flag(w->family), w->mark, w->mask, w->table, w->pref);
+		return report_refused(err, msg);
+	}
+	return EXIT_OK;
+}
+
+static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
+		     const void *gw)
+{
+	char buf[512], msg[256], a[INET6_ADDRSTRLEN] = "";
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_table = p->table < 256 ? (uint8_t)p->table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = RTPROT_ERCOEXIST;
+	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, p->table);
+	mnl_attr_put_u32(nlh, RTA_OIF, p->ifindex);
+	if (gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw);
+	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (!err)
+		return EXIT_OK;
+	if (gw)
+		inet_ntop(family, gw, a, sizeof(a));
+	if (err == -ENETDOWN || !gw) {
+		/*
+		 * The kernel refuses next hops on a down device, and a tunnel
+		 * may not carry the other family at all: not fatal.
+		 */
+		fprintf(stderr, PROG_NAME ": warning: ip %s route default%s%s dev %s table %u not installed: %s (run load again when the device is up)\n",
+			fam_flag(family), gw ? " via " : "", a, p->dev, p->table,
+			msg[0] ? msg : strerror(-err));
+		return EXIT_OK;
+	}
+	fprintf(stderr, PROG_NAME ": ip %s route replace default%s%s dev %s table %u: ",
+		fam_flag(family), gw ? " via " : "", a, p->dev, p->table);
+	return report_refused(err, msg);
+}
+
+int rtnl_install(const struct config *c)
+{
+	const struct cfg_path *paths[2] = { &c->er, &c->vpn };
+	struct want rules[4], routes[4];
+	size_t nrules = 0, nroutes = 0;
+	int ret = EXIT_OK, r, i;
+	struct nl nl;
+
+	r = nl_open(&nl, NETLINK_ROUTE);
+	if (r) {
+		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
+		return EXIT_REFUSED;
+	}
+	for (i = 0; i < 2; i++) {
+		const struct cfg_path *p = paths[i];
+		bool vpn = i == 1;
+		uint8_t fams[2] = { AF_INET, AF_INET6 };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			struct want w = {
+				.family = fams[k], .table = p->table,
+				.mark = p->fwmark, .mask = c->fwmask,
+				.pref = CFG_RULE_PREF_BASE + p->table,
+			};
+			const void *gw = NULL;
+
+			rules[nrules++] = w;
+			if (fams[k] == AF_INET && p->gw.set4)
+				gw = &p->gw.v4;
+			if (fams[k] == AF_INET6 && p->gw.set6)
+				gw = &p->gw.v6;
+			if (!gw && !vpn)
+				continue;
+			routes[nroutes++] = w;
+			r = add_route(&nl, p, fams[k], gw);
+			if (r)
+				ret = r;
+		}
+	}
+	for (i = 0; i < (int)nrules; i++) {
+		r = add_rule(&nl, &rules[i]);
+		if (r)
+			ret = r;
+	}
+	r = cleanup(&nl, rules, nrules, routes, nroutes);
+	if (r)
+		ret = r;
+	nl_close(&nl);
+	return ret;
+}
+
+int rtnl_flush(void)
+{
+	struct nl nl;
+	int r;
+
+	r = nl_open(&nl, NETLINK_ROUTE);
+	if (r) {
+		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
+		return EXIT_REFUSED;
+	}
+	r = cleanup(&nl, NULL, 0, NULL, 0);
+	nl_close(&nl);
+	return r;
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * showconf: the kernel's policy as a config file that `load` accepts and
+ * that yields the same policy.  [Underlay] and [Azure] are not kept by the
+ * kernel, so they are not shown.
+ */
+#include <stdio.h>
+
+#include "ercoexistctl.h"
+
+int cmd_showconf(int argc, char **argv)
+{
+	struct config c;
+	bool loaded = false;
+	struct nl nl;
+	int ret;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "Usage: " PROG_NAME " showconf\n");
+		return EXIT_USAGE;
+	}
+	ret = genl_open(&nl);
+	if (ret)
+		return ret;
+	config_init(&c, "kernel");
+	ret = kernel_get_config(&nl, &c, &loaded);
+	nl_close(&nl);
+	if (!ret && !loaded)
+		printf("# ercoexist: no policy loaded\n");
+	else if (!ret) {
+		printf("# ercoexistctl showconf: policy generation %u, %zu prefix%s\n\n",
+		       c.generation, c.npfx, c.npfx == 1 ? "" : "es");
+		config_print(&c, stdout);
+	}
+	config_free(&c);
+	return ret;
+}

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * status: paths, active path, mode, MSS, counters, transitions, prefixes.
+ * Text in the style of `wg show`; -j/-p: the SPEC section 4 JSON.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ercoexistctl.h"
+#include "json.h"
+
+#define MAX_TRANSITIONS 64
+
+struct path_status {
+	bool present;
+	char dev[IF_NAMESIZE];
+	uint32_t ifindex;
+	int state, reason;
+	uint64_t tx_packets, tx_bytes, since_ns;
+	uint32_t fwmark, table;
+};
+
+struct transition {
+	uint64_t ns;
+	int from, to, reason;
+};
+
+struct status {
+	bool loaded;
+	int mode, active;
+	uint32_t generation, prefix_count;
+	bool has_prefix_count;
+	struct path_status path[2];	/* er, vpn */
+	uint32_t mss, mss6, failback_ms, fwmask;
+	int mss_scope, nopath;
+	uint64_t stats[ERCX_STATS_A_MAX + 1];
+	struct transition tr[MAX_TRANSITIONS];
+	size_t ntr;
+};
+
+static uint64_t get_uint(const struct nlattr *a)
+{
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1:
+		return mnl_attr_get_u8(a);
+	case 2:
+		return mnl_attr_get_u16(a);
+	case 4:
+		return mnl_attr_get_u32(a);
+	case 8:
+		return mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
+static void get_path_status(const struct nlattr *nest, struct path_status *p)
+{
+	const struct nlattr *a;
+
+	p->present = true;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case ERCX_PATH_A_IFINDEX:
+			p->ifindex = (uint32_t)get_uint(a);
+			break;
+		case ERCX_PATH_A_IFNAME:
+			if (!mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+				snprintf(p->dev, sizeof(p->dev), "%s", mnl_attr_get_str(a));
+			break;
+		case ERCX_PATH_A_STATE:
+			p->state = (int)get_uint(a);
+			break;
+		case ERCX_PATH_A_REASON:
+			p->reason = (int)get_uint(a);
+			break;
+		case ERCX_PATH_A_TX_PACKETS:
+			p->tx_packets = get_uint(a);
+			break;
+		case ERCX_PATH_A_TX_BYTES:
+			p->tx_bytes = get_uint(a);
+			break;
+		case ERCX_PATH_A_SINCE_NS:
+			p->since_ns = get_uint(a);
+			break;
+		case ERCX_PATH_A_FWMARK:
+			p->fwmark = (uint32_t)get_uint(a);
+			break;
+		case ERCX_PATH_A_TABLE:
+			p->table = (uint32_t)get_uint(a);
+			break;
+		}
+	}
+	if (!p->dev[0] && p->ifindex && !if_indextoname(p->ifindex, p->dev))
+		snprintf(p->dev, sizeof(p->dev), "if%u", p->ifindex);
+}
+
+static void get_transition(const struct nlattr *nest, struct status *s)
+{
+	struct transition *t;
+	const struct nlattr *a;
+
+	if (s->ntr == MAX_TRANSITIONS) {
+		memmove(s->tr, s->tr + 1, (MAX_TRANSITIONS - 1) * sizeof(*t));
+		s->ntr--;
+	}
+	t = &s->tr[s->ntr++];
+	memset(t, 0, sizeof(*t));
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case ERCX_TR_A_TIMESTAMP_NS:
+			t->ns = get_uint(a);
+			break;
+		case ERCX_TR_A_FROM:
+			t->from = (int)get_uint(a);
+			break;
+		case ERCX_TR_A_TO:
+			t->to = (int)get_uint(a);
+			break;
+		case ERCX_TR_A_REASON:
+			t->reason = (int)get_uint(a);
+			break;
+		}
+	}
+}
+
+static int status_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct status *s = data;
+	const struct nlattr *a, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case ERCX_A_POLICY_LOADED:
+			s->loaded = true;
+			break;
+		case ERCX_A_MODE:
+			s->mode = (int)get_uint(a);
+			break;
+		case ERCX_A_ACTIVE_PATH:
+			s->active = (int)get_uint(a);
+			break;
+		case ERCX_A_GENERATION:
+			s->generation = (uint32_t)get_uint(a);
+			break;
+		case ERCX_A_PREFIX_COUNT:
+			s->prefix_count = (uint32_t)get_uint(a);
+			s->has_prefix_count = true;
+			break;
+		case ERCX_A_PATH_ER:
+			get_path_status(a, &s->path[0]);
+			break;
+		case ERCX_A_PATH_VPN:
+			get_path_status(a, &s->path[1]);
+			break;
+		case ERCX_A_MSS:
+			s->mss = (uint32_t)get_uint(a);
+			break;
+		case ERCX_A_MSS6:
+			s->mss6 = (uint32_t)get_uint(a);
+			break;
+		case ERCX_A_MSS_SCOPE:
+			s->mss_scope = (int)get_uint(a);
+			break;
+		case ERCX_A_NOPATH:
+			s->nopath = (int)get_uint(a);
+			break;
+		case ERCX_A_FAILBACK_DELAY_MS:
+			s->failback_ms = (uint32_t)get_uint(a);
+			break;
+		case ERCX_A_FWMASK:
+			s->fwmask = (uint32_t)get_uint(a);
+			break;
+		case ERCX_A_STATS:
+			mnl_attr_for_each_nested(b, a) {
+				uint16_t t = mnl_attr_get_type(b);
+
+				if (t <= ERCX_STATS_A_MAX && t != ERCX_STATS_A_PAD)
+					s->stats[t] = get_uint(b);
+			}
+			break;
+		case ERCX_A_TRANSITIONS:
+			mnl_attr_for_each_nested(b, a)
+				if (mnl_attr_get_type(b) == ERCX_A_TRANSITION)
+					get_transition(b, s);
+			break;
+		case ERCX_A_TRANSITION:	/* tolerate them at the top level */
+			get_transition(a, s);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void print_path(const char *name, const struct path_status *p)
+{
+	char t[40];
+
+	open_json_object(name);
+	print_text("path %s: ", name);
+	print_string(PRINT_ANY, "state", "%s", state_name((unsigned int)p->state));
+	print_string(PRINT_ANY, "reason", " (%s)\n", reason_name((unsigned int)p->reason));
+	print_string(PRINT_ANY, "dev", "  device: %s", p->dev);
+	print_uint(PRINT_ANY, "ifindex", " (ifindex %u)\n", p->ifindex);
+	if (p->since_ns) {
+		format_time_ns(p->since_ns, t, sizeof(t));
+		print_string(PRINT_ANY, "since", "  since: %s\n", t);
+		print_u64(PRINT_JSON, "since_ns", NULL, p->since_ns);
+	}
+	if (p->table) {
+		print_uint(PRINT_ANY, "table", "  table: %u", p->table);
+		print_uint(PRINT_JSON, "fwmark", NULL, p->fwmark);
+		print_text(", fwmark 0x%08x\n", p->fwmark);
+	}
+	print_u64(PRINT_ANY, "tx_packets", "  tx: %llu packets", p->tx_packets);
+	print_u64(PRINT_ANY, "tx_bytes", ", %llu bytes\n", p->tx_bytes);
+	close_json_object();
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static struct status s;
+	char buf[256], msg[256], t[40], pb[PREFIX_STRLEN];
+	struct config c;
+	struct nlmsghdr *nlh;
+	bool loaded = false;
+	struct nl nl;
+	size_t i;
+	int ret;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "Usage: " PROG_NAME " status\n");
+		return EXIT_USAGE;
+	}
+	ret = genl_open(&nl);
+	if (ret)
+		return ret;
+	memset(&s, 0, sizeof(s));
+	nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
+	ret = nl_talk(&nl, nlh, status_cb, &s, msg, sizeof(msg));
+	if (ret) {
+		nl_close(&nl);
+		return report_refused(ret, msg);
+	}
+	config_init(&c, "kernel");
+	if (s.loaded || s.path[0].present) {
+		ret = kernel_get_config(&nl, &c, &loaded);
+		if (ret) {
+			nl_close(&nl);
+			config_free(&c);
+			return ret;
+		}
+	}
+	nl_close(&nl);
+	s.loaded = s.loaded || loaded;
+
+	json_begin();
+	print_uint(PRINT_JSON, "schema", NULL, 1);
+	print_bool(PRINT_JSON, "policy_loaded", NULL, s.loaded);
+	print_string(PRINT_JSON, "mode", NULL, mode_name((unsigned int)s.mode));
+	print_string(PRINT_JSON, "active_path", NULL, path_name((unsigned int)s.active));
+	if (!s.loaded) {
+		print_text("ercoexist: no policy loaded (mode %s)\n",
+			   mode_name((unsigned int)s.mode));
+		json_end();
+		config_free(&c);
+		return EXIT_OK;
+	}
+	print_uint(PRINT_ANY, "generation", "policy: generation %u", s.generation);
+	if (!s.has_prefix_count)
+		s.prefix_count = (uint32_t)c.npfx;
+	print_uint(PRINT_ANY, "prefix_count", ", %u prefixes\n", s.prefix_count);
+	print_text("mode: %s\nactive path: %s\n", mode_name((unsigned int)s.mode),
+		   path_name((unsigned int)s.active));
+	open_json_object("paths");
+	print_path("er", &s.path[0]);
+	print_path("vpn", &s.path[1]);
+	close_json_object();
+
+	open_json_object("mss");
+	print_uint(PRINT_ANY, "value", "mss: %u", s.mss);
+	print_uint(PRINT_ANY, "value6", " (IPv6 %u)", s.mss6);
+	print_string(PRINT_ANY, "scope", ", scope %s",
+		     s.mss_scope == ERCX_MSS_SCOPE_ALL ? "all" : "tunnel");
+	print_u64(PRINT_ANY, "clamped", ", clamped %llu", s.stats[ERCX_STATS_A_MSS_CLAMPED]);
+	print_u64(PRINT_ANY, "errors", ", errors %llu\n", s.stats[ERCX_STATS_A_MSS_ERRORS]);
+	close_json_object();
+
+	print_uint(PRINT_JSON, "failback_delay_ms", NULL, s.failback_ms);
+	print_text("failback delay: %ums\n", s.failback_ms);
+	print_uint(PRINT_JSON, "fwmask", NULL, s.fwmask);
+	print_u64(PRINT_ANY, "failovers", "failovers: %llu", s.stats[ERCX_STATS_A_FAILOVERS]);
+	print_u64(PRINT_ANY, "failbacks", ", failbacks: %llu\n", s.stats[ERCX_STATS_A_FAILBACKS]);
+	open_json_object("nopath");
+	print_string(PRINT_ANY, "action", "no path: %s",
+		     s.nopath == ERCX_NOPATH_DROP ? "drop" : "pass");
+	print_u64(PRINT_ANY, "packets", ", %llu packets", s.stats[ERCX_STATS_A_NOPATH_PACKETS]);
+	print_u64(PRINT_ANY, "dropped", ", %llu dropped\n", s.stats[ERCX_STATS_A_NOPATH_DROPPED]);
+	close_json_object();
+	open_json_object("underlay");
+	print_u64(PRINT_ANY, "interventions", "underlay guard: %llu interventions\n",
+		  s.stats[ERCX_STATS_A_UNDERLAY]);
+	close_json_object();
+
+	print_text("transitions:%s\n", s.ntr ? "" : " none");
+	open_json_array("transitions");
+	for (i = 0; i < s.ntr; i++) {
+		format_time_ns(s.tr[i].ns, t, sizeof(t));
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "time", "  %s", t);
+		print_u64(PRINT_JSON, "time_ns", NULL, s.tr[i].ns);
+		print_string(PRINT_ANY, "from", " %s", path_name((unsigned int)s.tr[i].from));
+		print_string(PRINT_ANY, "to", " -> %s", path_name((unsigned int)s.tr[i].to));
+		print_string(PRINT_ANY, "reason", " (%s)\n", reason_name((unsigned int)s.tr[i].reason));
+		close_json_object();
+	}
+	close_json_array();
+
+	print_text("prefixes:%s\n", c.npfx ? "" : " none");
+	open_json_array("prefixes");
+	for (i = 0; i < c.npfx; i++) {
+		const struct cfg_prefix *p = &c.pfx[i];
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "prefix", "  %s via",
+			     format_prefix(p, pb, sizeof(pb)));
+		open_json_array("via");
+		if (p->via & ERCX_VIA_ER)
+			print_string(PRINT_ANY, NULL, " %s", "er");
+		if (p->via & ERCX_VIA_VPN)
+			print_string(PRINT_ANY, NULL, " %s", "vpn");
+		close_json_array();
+		print_string(PRINT_ANY, "path", " -> %s\n", path_name(p->path));
+		close_json_object();
+	}
+	close_json_array();
+	json_end();
+	config_free(&c);
+	return EXIT_OK;
+}
