@@ -29,7 +29,7 @@ deps:
 	$(TOP)/scripts/install-deps.sh
 
 # One line at the end: "N passed, N failed, N skipped"; non-zero on failure.
-check:
+check: deps
 	$(TOP)/selftests/check.sh
 
 unit:
@@ -38,7 +38,7 @@ unit:
 vmtest:
 	$(TOP)/selftests/check.sh --vm-only
 
-demo:
+demo: deps
 	$(TOP)/selftests/vm/run.sh --demo
 
 lint:
