@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ercoexist: internal structures of the kernel glue.
+ */
+#ifndef _ERCX_ERCOEXIST_H
+#define _ERCX_ERCOEXIST_H
+
+#include <linux/in6.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <linux/ercoexist.h>
+
+#include "ercx_core.h"
+
+/* Index of a path in the arrays below: ERCX_PATH_ER - 1, ERCX_PATH_VPN - 1 */
+#define ERCX_ER		0
+#define ERCX_VPN	1
+#define ERCX_NPATHS	2
+
+#define ERCX_TRANSITIONS	32
+#define ERCX_NHOOKS		6
+#define ERCX_MAX_MS		3600000U
+
+/* Which optional addresses a path configuration carries */
+#define ERCX_HAS_GW4	BIT(0)
+#define ERCX_HAS_GW6	BIT(1)
+#define ERCX_HAS_PROBE4	BIT(2)
+#define ERCX_HAS_PROBE6	BIT(3)
+#define ERCX_HAS_PEER4	BIT(4)
+#define ERCX_HAS_PEER6	BIT(5)
+
+struct ercx_path_cfg {
+	int ifindex;
+	u32 fwmark;
+	u32 table;
+	u32 probe_interval_ms;
+	u8 probe_multiplier;
+	u8 has;				/* ERCX_HAS_* */
+	__be32 gw4;
+	__be32 probe4;
+	__be32 peer4;
+	struct in6_addr gw6;
+	struct in6_addr probe6;
+	struct in6_addr peer6;
+};
+
+/* Immutable once published; replaced as a whole under RCU */
+struct ercx_policy {
+	struct ercx_lpm *lpm;
+	struct ercx_path_cfg path[ERCX_NPATHS];
+	u32 fwmask;
+	u32 failback_delay_ms;
+	u32 generation;
+	u16 mss;
+	u16 mss6;
+	u8 mss_scope;
+	u8 nopath;
+	struct rcu_head rcu;
+};
+
+/* Counters: per path tx (index + ERCX_ER / ERCX_VPN), then global ones */
+enum ercx_ctr {
+	ERCX_CTR_TX_PACKETS,
+	ERCX_CTR_TX_BYTES = ERCX_CTR_TX_PACKETS + ERCX_NPATHS,
+	ERCX_CTR_MSS_CLAMPED = ERCX_CTR_TX_BYTES + ERCX_NPATHS,
+	ERCX_CTR_MSS_ERRORS,
+	ERCX_CTR_NOPATH_PACKETS,
+	ERCX_CTR_NOPATH_DROPPED,
+	ERCX_CTR_UNDERLAY,		/* reserved for the underlay guard */
+	ERCX_CTR_MAX,
+};
+
+/* Per-CPU counters, written by the packet path */
+struct ercx_pcpu_stats {
+	u64_stats_t c[ERCX_CTR_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/* A snapshot of the counters summed over the CPUs */
+struct ercx_stats {
+	u64 c[ERCX_CTR_MAX];
+};
+
+struct ercx_pstate {
+	u8 state;			/* enum ercx_path_state */
+	u8 reason;			/* enum ercx_reason */
+	u64 since_ns;
+};
+
+struct ercx_transition {
+	u64 time_ns;
+	u8 from;
+	u8 to;
+	u8 reason;
+};
+
+/* Per network namespace */
+struct ercx_net {
+	struct net *net;
+	/* The packet path reads only @policy (RCU) and @usable (READ_ONCE) */
+	struct ercx_policy __rcu *policy;
+	u8 usable;			/* ERCX_USABLE_* */
+
+	/* Everything below is changed under @lock */
+	struct mutex lock;
+	bool dying;
+	bool hooks_on;
+	u32 generation;
+	struct ercx_sm sm;
+	u8 active;			/* enum ercx_path */
+	struct ercx_pstate path[ERCX_NPATHS];
+	struct delayed_work failback_work;
+	u64 failovers;
+	u64 failbacks;
+	struct ercx_transition tr[ERCX_TRANSITIONS];
+	u32 tr_next;			/* slot of the next transition */
+	u32 tr_count;
+
+	struct notifier_block netdev_nb;
+	struct ercx_pcpu_stats __percpu *stats;
+	struct nf_hook_ops hook_ops[ERCX_NHOOKS];
+};
+
+/* main.c */
+struct ercx_net *ercx_net(const struct net *net);
+
+/* policy.c */
+extern const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1];
+int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out);
+int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
+			      struct genl_info *info);
+void ercx_policy_free(struct ercx_policy *pol);
+void ercx_policy_free_rcu(struct ercx_policy *pol);
+struct ercx_policy *ercx_policy_locked(struct ercx_net *en);
+u32 ercx_policy_prefixes(const struct ercx_policy *pol);
+
+/* netlink.c */
+int ercx_genl_init(void);
+void ercx_genl_exit(void);
+void ercx_event_path_state(struct ercx_net *en, int p);
+void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason);
+void ercx_event_policy(struct ercx_net *en, u32 prefixes);
+void ercx_event_mode(struct ercx_net *en, u8 reason);
+
+/* hooks.c */
+void ercx_hooks_init(struct ercx_net *en);
+int ercx_hooks_register(struct ercx_net *en);
+void ercx_hooks_unregister(struct ercx_net *en);
+void ercx_stats_read(struct ercx_net *en, struct ercx_stats *st);
+
+/* paths.c */
+int ercx_paths_init(struct ercx_net *en);
+void ercx_paths_exit(struct ercx_net *en);
+void ercx_paths_policy_changed(struct ercx_net *en,
+			       const struct ercx_policy *old,
+			       const struct ercx_policy *pol);
+int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason);
+
+static inline u64 ercx_now_ns(void)
+{
+	return ktime_get_real_ns();
+}
+
+#endif /* _ERCX_ERCOEXIST_H */

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist: netfilter hooks.
+ *
+ * Steering: PRE_ROUTING (forwarded) and LOCAL_OUT (locally generated) look
+ * the destination up and set the selected path's mark; policy routing does
+ * the rest.  MSS clamp: SYNs entering (PRE_ROUTING) or leaving (POST_ROUTING)
+ * by the VPN device, and with scope "all" every SYN to or from a prefix.
+ *
+ * Runs under RCU in any context: reads only the policy pointer and the
+ * usable mask, writes only per-CPU counters and the skb.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+
+#include "ercoexist.h"
+
+#define ERCX_TCP_MAX_HDR	60
+
+static void ercx_stats_add(struct ercx_net *en, enum ercx_ctr c, u64 v)
+{
+	struct ercx_pcpu_stats *s = get_cpu_ptr(en->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_add(&s->c[c], v);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(en->stats);
+}
+
+static void ercx_stats_tx(struct ercx_net *en, int p, unsigned int len)
+{
+	struct ercx_pcpu_stats *s = get_cpu_ptr(en->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_inc(&s->c[ERCX_CTR_TX_PACKETS + p]);
+	u64_stats_add(&s->c[ERCX_CTR_TX_BYTES + p], len);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(en->stats);
+}
+
+void ercx_stats_read(struct ercx_net *en, struct ercx_stats *st)
+{
+	u64 v[ERCX_CTR_MAX];
+	unsigned int start;
+	int cpu, i;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		const struct ercx_pcpu_stats *s = per_cpu_ptr(en->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < ERCX_CTR_MAX; i++)
+				v[i] = u64_stats_read(&s->c[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < ERCX_CTR_MAX; i++)
+			st->c[i] += v[i];
+	}
+}
+
+/*
+ * Clamp the MSS of a SYN whose TCP header starts @thoff bytes into the skb.
+ * A dry run on a copy decides; the skb is made writable only when the
+ * option must change.  Returns NF_DROP only when it cannot be written.
+ */
+static unsigned int ercx_mss(struct ercx_net *en, struct sk_buff *skb,
+			     unsigned int thoff, u16 max)
+{
+	u8 buf[ERCX_TCP_MAX_HDR];
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	enum ercx_mss_result res;
+	unsigned int len;
+
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th || !th->syn)
+		return NF_ACCEPT;
+
+	len = min_t(unsigned int, skb->len - thoff, ERCX_TCP_MAX_HDR);
+	len = min_t(unsigned int, len, max_t(unsigned int, th->doff * 4,
+					     sizeof(_th)));
+	if (skb_copy_bits(skb, thoff, buf, len))
+		return NF_ACCEPT;
+
+	res = ercx_mss_clamp(buf, len, max, false, NULL);
+	if (res == ERCX_MSS_MALFORMED) {
+		ercx_stats_add(en, ERCX_CTR_MSS_ERRORS, 1);
+		return NF_ACCEPT;
+	}
+	if (res != ERCX_MSS_CLAMPED)
+		return NF_ACCEPT;
+
+	if (skb_ensure_writable(skb, thoff + len)) {
+		ercx_stats_add(en, ERCX_CTR_MSS_ERRORS, 1);
+		return NF_DROP;
+	}
+	res = ercx_mss_clamp(skb->data + thoff, len, max,
+			     skb->ip_summed != CHECKSUM_PARTIAL, NULL);
+	if (res == ERCX_MSS_CLAMPED)
+		ercx_stats_add(en, ERCX_CTR_MSS_CLAMPED, 1);
+	return NF_ACCEPT;
+}
+
+/*
+ * Mark a packet to prefix @idx (1-based) for its selected path.  Returns
+ * true when it goes on; false when it was dropped and answered (no path).
+ */
+static bool ercx_steer(struct ercx_net *en, const struct ercx_policy *pol,
+		       struct sk_buff *skb, u32 idx)
+{
+	u8 path = ercx_select(ercx_lpm_answers(pol->lpm, idx - 1),
+			      READ_ONCE(en->usable));
+	u32 mark = skb->mark & ~pol->fwmask;
+
+	if (path == ERCX_ANS_NONE) {
+		ercx_stats_add(en, ERCX_CTR_NOPATH_PACKETS, 1);
+		if (pol->nopath == ERCX_NOPATH_DROP) {
+			ercx_stats_add(en, ERCX_CTR_NOPATH_DROPPED, 1);
+			return false;
+		}
+	} else {
+		mark |= pol->path[path - 1].fwmark;
+		ercx_stats_tx(en, path - 1, skb->len);
+	}
+	skb->mark = mark;
+	return true;
+}
+
+static bool ercx_is_vpn(const struct ercx_policy *pol,
+			const struct net_device *dev)
+{
+	return dev && dev->ifindex == pol->path[ERCX_VPN].ifindex;
+}
+
+/* ---- IPv4 ---- */
+
+/* Offset of the TCP header of a first fragment, or 0 */
+static unsigned int ercx_tcp4(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (iph->protocol != IPPROTO_TCP || iph->frag_off & htons(IP_OFFSET))
+		return 0;
+	return skb_network_offset(skb) + ip_hdrlen(skb);
+}
+
+static bool ercx_scope_all4(const struct ercx_policy *pol,
+			    const struct iphdr *iph, u32 idx)
+{
+	return pol->mss_scope == ERCX_MSS_SCOPE_ALL &&
+	       (idx || ercx_lpm_lookup4(pol->lpm, iph->saddr));
+}
+
+static unsigned int ercx_in4(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct ercx_net *en = priv;
+	const struct ercx_policy *pol = rcu_dereference(en->policy);
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int thoff;
+	u32 idx;
+
+	if (unlikely(!pol))
+		return NF_ACCEPT;
+
+	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
+	if (idx && !ercx_steer(en, pol, skb, idx)) {
+		nf_send_unreach(skb, ICMP_NET_UNREACH, state->hook);
+		return NF_DROP;
+	}
+
+	thoff = ercx_tcp4(skb);
+	if (thoff && (ercx_is_vpn(pol, state->in) ||
+		      ercx_scope_all4(pol, iph, idx)))
+		return ercx_mss(en, skb, thoff, pol->mss);
+	return NF_ACCEPT;
+}
+
+static unsigned int ercx_out4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct ercx_net *en = priv;
+	const struct ercx_policy *pol = rcu_dereference(en->policy);
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int thoff, verdict = NF_ACCEPT;
+	u32 mark = skb->mark;
+	u32 idx;
+	int err;
+
+	if (unlikely(!pol))
+		return NF_ACCEPT;
+
+	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
+	if (idx && !ercx_steer(en, pol, skb, idx)) {
+		nf_send_unreach(skb, ICMP_NET_UNREACH, state->hook);
+		return NF_DROP;
+	}
+
+	thoff = ercx_tcp4(skb);
+	if (thoff && ercx_scope_all4(pol, iph, idx))
+		verdict = ercx_mss(en, skb, thoff, pol->mss);
+
+	if (verdict == NF_ACCEPT && skb->mark != mark) {
+		err = ip_route_me_harder(state->net, state->sk, skb,
+					 RTN_UNSPEC);
+		if (err < 0)
+			verdict = NF_DROP_ERR(err);
+	}
+	return verdict;
+}
+
+static unsigned int ercx_post4(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct ercx_net *en = priv;
+	const struct ercx_policy *pol = rcu_dereference(en->policy);
+	unsigned int thoff;
+
+	if (unlikely(!pol) || !ercx_is_vpn(pol, state->out))
+		return NF_ACCEPT;
+	thoff = ercx_tcp4(skb);
+	return thoff ? ercx_mss(en, skb, thoff, pol->mss) : NF_ACCEPT;
+}
+
+/* ---- IPv6 ---- */
+
+static unsigned int ercx_tcp6(const struct sk_buff *skb)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	__be16 frag_off;
+	int thoff;
+
+	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				 sizeof(struct ipv6hdr), &nexthdr, &frag_off);
+	if (thoff < 0 || nexthdr != IPPROTO_TCP ||
+	    (frag_off & htons(IP6_OFFSET)))
+		return 0;
+	return thoff;
+}
+
+static bool ercx_scope_all6(const struct ercx_policy *pol,
+			    const struct ipv6hdr *ip6h, u32 idx)
+{
+	return pol->mss_scope == ERCX_MSS_SCOPE_ALL &&
+	       (idx || ercx_lpm_lookup6(pol->lpm, ip6h->saddr.s6_addr));
+}
+
+static unsigned int ercx_in6(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct ercx_net *en = priv;
+	const struct ercx_policy *pol = rcu_dereference(en->policy);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff;
+	u32 idx;
+
+	if (unlikely(!pol))
+		return NF_ACCEPT;
+
+	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
+	if (idx && !ercx_steer(en, pol, skb, idx)) {
+		nf_send_unreach6(state->net, skb, ICMPV6_NOROUTE, state->hook);
+		return NF_DROP;
+	}
+
+	thoff = ercx_tcp6(skb);
+	if (thoff && (ercx_is_vpn(pol, state->in) ||
+		      ercx_scope_all6(pol, ip6h, idx)))
+		return ercx_mss(en, skb, thoff, pol->mss6);
+	return NF_ACCEPT;
+}
+
+static unsigned int ercx_out6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct ercx_net *en = priv;
+	const struct ercx_policy *pol = rcu_dereference(en->policy);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff, verdict = NF_ACCEPT;
+	u32 mark = skb->mark;
+	u32 idx;
+	int err;
+
+	if (unlikely(!pol))
+		return NF_ACCEPT;
+
+	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
+	if (idx && !ercx_steer(en, pol, skb, idx)) {
+		nf_send_unreach6(state->net, skb, ICMPV6_NOROUTE, state->hook);
+		return NF_DROP;
+	}
+
+	thoff = ercx_tcp6(skb);
+	if (thoff && ercx_scope_all6(pol, ip6h, idx))
+		verdict = ercx_mss(en, skb, thoff, pol->mss6);
+
+	if (verdict == NF_ACCEPT && skb->mark != mark) {
+		err = nf_ip6_route_me_harder(state->net, state->sk, skb);
+		if (err < 0)
+			verdict = NF_DROP_ERR(err);
+	}
+	return verdict;
+}
+
+static unsigned int ercx_post6(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct ercx_net *en = priv;
+	const struct ercx_policy *pol = rcu_dereference(en->policy);
+	unsigned int thoff;
+
+	if (unlikely(!pol) || !ercx_is_vpn(pol, state->out))
+		return NF_ACCEPT;
+	thoff = ercx_tcp6(skb);
+	return thoff ? ercx_mss(en, skb, thoff, pol->mss6) : NF_ACCEPT;
+}
+
+static const struct nf_hook_ops ercx_hook_tmpl[ERCX_NHOOKS] = {
+	{
+		.hook = ercx_in4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	}, {
+		.hook = ercx_out4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	}, {
+		.hook = ercx_post4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	}, {
+		.hook = ercx_in6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	}, {
+		.hook = ercx_out6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	}, {
+		.hook = ercx_post6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	},
+};
+
+void ercx_hooks_init(struct ercx_net *en)
+{
+	int i;
+
+	memcpy(en->hook_ops, ercx_hook_tmpl, sizeof(ercx_hook_tmpl));
+	for (i = 0; i < ERCX_NHOOKS; i++)
+		en->hook_ops[i].priv = en;
+}
+
+/* Called under en->lock when the namespace gets its first policy */
+int ercx_hooks_register(struct ercx_net *en)
+{
+	int err;
+
+	lockdep_assert_held(&en->lock);
+	err = nf_register_net_hooks(en->net, en->hook_ops, ERCX_NHOOKS);
+	if (!err)
+		en->hooks_on = true;
+	return err;
+}
+
+/* Called under en->lock on flush and when the namespace goes away */
+void ercx_hooks_unregister(struct ercx_net *en)
+{
+	lockdep_assert_held(&en->lock);
+	nf_unregister_net_hooks(en->net, en->hook_ops, ERCX_NHOOKS);
+	en->hooks_on = false;
+}

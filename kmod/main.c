@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist: ExpressRoute / Site-to-Site VPN coexistence for a Linux gateway.
+ *
+ * Module init and exit, per network namespace state.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/netns/generic.h>
+
+#include "ercoexist.h"
+
+static unsigned int ercx_net_id __read_mostly;
+
+struct ercx_net *ercx_net(const struct net *net)
+{
+	return net_generic(net, ercx_net_id);
+}
+
+static int __net_init ercx_net_init(struct net *net)
+{
+	struct ercx_net *en = ercx_net(net);
+	int err;
+
+	en->net = net;
+	mutex_init(&en->lock);
+	en->stats = netdev_alloc_pcpu_stats(struct ercx_pcpu_stats);
+	if (!en->stats)
+		return -ENOMEM;
+
+	err = ercx_paths_init(en);
+	if (err) {
+		free_percpu(en->stats);
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * The hooks go first: the netns core waits for an RCU grace period between
+ * pre_exit and exit, so no packet still uses the state that exit frees.
+ */
+static void __net_exit ercx_net_pre_exit(struct net *net)
+{
+	struct ercx_net *en = ercx_net(net);
+
+	mutex_lock(&en->lock);
+	en->dying = true;
+	if (en->hooks_on)
+		ercx_hooks_unregister(en);
+	mutex_unlock(&en->lock);
+}
+
+static void __net_exit ercx_net_exit(struct net *net)
+{
+	struct ercx_net *en = ercx_net(net);
+	struct ercx_policy *pol;
+
+	ercx_paths_exit(en);
+
+	mutex_lock(&en->lock);
+	pol = ercx_policy_locked(en);
+	RCU_INIT_POINTER(en->policy, NULL);
+	mutex_unlock(&en->lock);
+
+	/* No reader is left (see pre_exit): free at once */
+	ercx_policy_free(pol);
+	free_percpu(en->stats);
+	mutex_destroy(&en->lock);
+}
+
+static struct pernet_operations ercx_net_ops = {
+	.init = ercx_net_init,
+	.pre_exit = ercx_net_pre_exit,
+	.exit = ercx_net_exit,
+	.id = &ercx_net_id,
+	.size = sizeof(struct ercx_net),
+};
+
+static int __init ercx_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&ercx_net_ops);
+	if (err)
+		return err;
+
+	err = ercx_genl_init();
+	if (err) {
+		unregister_pernet_subsys(&ercx_net_ops);
+		return err;
+	}
+	pr_info("ExpressRoute / VPN coexistence, genl family %s v%d\n",
+		ERCX_GENL_NAME, ERCX_GENL_VERSION);
+	return 0;
+}
+
+static void __exit ercx_exit(void)
+{
+	ercx_genl_exit();
+	unregister_pernet_subsys(&ercx_net_ops);
+	/* Policies replaced or flushed earlier are freed by call_rcu */
+	rcu_barrier();
+}
+
+module_init(ercx_init);
+module_exit(ercx_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ExpressRoute / Site-to-Site VPN coexistence");
+MODULE_AUTHOR("ercoexist authors");
+MODULE_ALIAS_GENL_FAMILY(ERCX_GENL_NAME);

@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist: the "ercoexist" generic netlink family.
+ *
+ * Every operation has its own strict policy; a change needs CAP_NET_ADMIN in
+ * the namespace's user namespace; every rejection carries an extack message.
+ */
+
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "ercoexist.h"
+#include "compat.h"
+
+static struct genl_family ercx_genl_family;
+static bool ercx_genl_live;
+
+enum ercx_mcgrp {
+	ERCX_MCGRP_EVENTS_ID,
+};
+
+/* Operations that take no attribute: every attribute is "unsupported" */
+static const struct nla_policy ercx_none_policy[ERCX_A_MAX + 1] = {};
+
+static const struct nla_policy ercx_failover_policy[ERCX_A_MAX + 1] = {
+	[ERCX_A_PATH] = NLA_POLICY_RANGE(NLA_U8, ERCX_PATH_ER, ERCX_PATH_VPN),
+};
+
+/* ---- Message building ---- */
+
+static int ercx_put_u64(struct sk_buff *skb, int attr, u64 v, int pad)
+{
+	return nla_put_u64_64bit(skb, attr, v, pad);
+}
+
+static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
+			 const struct ercx_policy *pol, int p,
+			 const struct ercx_stats *st)
+{
+	static const int attr[ERCX_NPATHS] = { ERCX_A_PATH_ER, ERCX_A_PATH_VPN };
+	const struct ercx_path_cfg *cfg = &pol->path[p];
+	const struct ercx_pstate *ps = &en->path[p];
+	char name[IFNAMSIZ] = "";
+	struct net_device *dev;
+	struct nlattr *nest;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(en->net, cfg->ifindex);
+	if (dev)
+		strscpy(name, dev->name, sizeof(name));
+	rcu_read_unlock();
+
+	nest = nla_nest_start(skb, attr[p]);
+	if (!nest)
+		return -EMSGSIZE;
+
+	if (nla_put_u32(skb, ERCX_PATH_A_IFINDEX, cfg->ifindex) ||
+	    (name[0] && nla_put_string(skb, ERCX_PATH_A_IFNAME, name)) ||
+	    ((cfg->has & ERCX_HAS_GW4) &&
+	     nla_put_in_addr(skb, ERCX_PATH_A_GATEWAY4, cfg->gw4)) ||
+	    ((cfg->has & ERCX_HAS_GW6) &&
+	     nla_put_in6_addr(skb, ERCX_PATH_A_GATEWAY6, &cfg->gw6)) ||
+	    ((cfg->has & ERCX_HAS_PROBE4) &&
+	     nla_put_in_addr(skb, ERCX_PATH_A_PROBE4, cfg->probe4)) ||
+	    ((cfg->has & ERCX_HAS_PROBE6) &&
+	     nla_put_in6_addr(skb, ERCX_PATH_A_PROBE6, &cfg->probe6)) ||
+	    ((cfg->has & ERCX_HAS_PEER4) &&
+	     nla_put_in_addr(skb, ERCX_PATH_A_PEER4, cfg->peer4)) ||
+	    ((cfg->has & ERCX_HAS_PEER6) &&
+	     nla_put_in6_addr(skb, ERCX_PATH_A_PEER6, &cfg->peer6)) ||
+	    nla_put_u32(skb, ERCX_PATH_A_PROBE_INTERVAL_MS,
+			cfg->probe_interval_ms) ||
+	    nla_put_u8(skb, ERCX_PATH_A_PROBE_MULTIPLIER,
+		       cfg->probe_multiplier) ||
+	    nla_put_u32(skb, ERCX_PATH_A_FWMARK, cfg->fwmark) ||
+	    nla_put_u32(skb, ERCX_PATH_A_TABLE, cfg->table))
+		goto cancel;
+
+	if (st &&
+	    (nla_put_u8(skb, ERCX_PATH_A_STATE, ps->state) ||
+	     nla_put_u8(skb, ERCX_PATH_A_REASON, ps->reason) ||
+	     ercx_put_u64(skb, ERCX_PATH_A_TX_PACKETS,
+			  st->c[ERCX_CTR_TX_PACKETS + p], ERCX_PATH_A_PAD) ||
+	     ercx_put_u64(skb, ERCX_PATH_A_TX_BYTES,
+			  st->c[ERCX_CTR_TX_BYTES + p], ERCX_PATH_A_PAD) ||
+	     ercx_put_u64(skb, ERCX_PATH_A_SINCE_NS, ps->since_ns,
+			  ERCX_PATH_A_PAD)))
+		goto cancel;
+
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* The policy scalars, as POLICY_SET takes them, plus the read-only ones */
+static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
+			   const struct ercx_policy *pol,
+			   const struct ercx_stats *st)
+{
+	if (ercx_put_path(skb, en, pol, ERCX_ER, st) ||
+	    ercx_put_path(skb, en, pol, ERCX_VPN, st) ||
+	    nla_put_u16(skb, ERCX_A_MSS, pol->mss) ||
+	    nla_put_u16(skb, ERCX_A_MSS6, pol->mss6) ||
+	    nla_put_u8(skb, ERCX_A_MSS_SCOPE, pol->mss_scope) ||
+	    nla_put_u8(skb, ERCX_A_NOPATH, pol->nopath) ||
+	    nla_put_u32(skb, ERCX_A_FAILBACK_DELAY_MS, pol->failback_delay_ms) ||
+	    nla_put_u32(skb, ERCX_A_FWMASK, pol->fwmask) ||
+	    nla_put_u32(skb, ERCX_A_GENERATION, pol->generation) ||
+	    nla_put_u32(skb, ERCX_A_PREFIX_COUNT, ercx_policy_prefixes(pol)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int ercx_put_stats(struct sk_buff *skb, struct ercx_net *en,
+			  const struct ercx_stats *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, ERCX_A_STATS);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (ercx_put_u64(skb, ERCX_STATS_A_MSS_CLAMPED,
+			 st->c[ERCX_CTR_MSS_CLAMPED], ERCX_STATS_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_STATS_A_MSS_ERRORS,
+			 st->c[ERCX_CTR_MSS_ERRORS], ERCX_STATS_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_STATS_A_NOPATH_PACKETS,
+			 st->c[ERCX_CTR_NOPATH_PACKETS], ERCX_STATS_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_STATS_A_NOPATH_DROPPED,
+			 st->c[ERCX_CTR_NOPATH_DROPPED], ERCX_STATS_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_STATS_A_FAILOVERS, en->failovers,
+			 ERCX_STATS_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_STATS_A_FAILBACKS, en->failbacks,
+			 ERCX_STATS_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_STATS_A_UNDERLAY,
+			 st->c[ERCX_CTR_UNDERLAY], ERCX_STATS_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The transition history, oldest first */
+static int ercx_put_transitions(struct sk_buff *skb, struct ercx_net *en)
+{
+	struct nlattr *nest, *tr;
+	u32 i, slot;
+
+	nest = nla_nest_start(skb, ERCX_A_TRANSITIONS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < en->tr_count; i++) {
+		const struct ercx_transition *t;
+
+		slot = (en->tr_next + ERCX_TRANSITIONS - en->tr_count + i) %
+		       ERCX_TRANSITIONS;
+		t = &en->tr[slot];
+		tr = nla_nest_start(skb, ERCX_A_TRANSITION);
+		if (!tr ||
+		    ercx_put_u64(skb, ERCX_TR_A_TIMESTAMP_NS, t->time_ns,
+				 ERCX_TR_A_PAD) ||
+		    nla_put_u8(skb, ERCX_TR_A_FROM, t->from) ||
+		    nla_put_u8(skb, ERCX_TR_A_TO, t->to) ||
+		    nla_put_u8(skb, ERCX_TR_A_REASON, t->reason)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, tr);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ercx_no_policy(struct genl_info *info)
+{
+	NL_SET_ERR_MSG_MOD(info->extack, "no policy loaded");
+	return -ENOENT;
+}
+
+static struct sk_buff *ercx_reply_new(struct genl_info *info, u8 cmd,
+				      void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &ercx_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* ---- Commands ---- */
+
+static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ercx_net *en = ercx_net(genl_info_net(info));
+	struct ercx_policy *pol, *old;
+	int err;
+
+	err = ercx_policy_parse(info, &pol);
+	if (err)
+		return err;
+
+	mutex_lock(&en->lock);
+	err = ercx_policy_check_devices(en->net, pol, info);
+	if (err)
+		goto fail;
+	if (!en->hooks_on) {
+		err = ercx_hooks_register(en);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "cannot register the netfilter hooks");
+			goto fail;
+		}
+	}
+
+	old = ercx_policy_locked(en);
+	pol->generation = ++en->generation;
+	rcu_assign_pointer(en->policy, pol);
+	ercx_paths_policy_changed(en, old, pol);
+	ercx_event_policy(en, ercx_policy_prefixes(pol));
+	mutex_unlock(&en->lock);
+
+	ercx_policy_free_rcu(old);
+	return 0;
+
+fail:
+	mutex_unlock(&en->lock);
+	ercx_policy_free(pol);
+	return err;
+}
+
+static int ercx_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ercx_net *en = ercx_net(genl_info_net(info));
+	const struct ercx_policy *pol;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = ercx_reply_new(info, ERCX_CMD_POLICY_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&en->lock);
+	pol = ercx_policy_locked(en);
+	if (!pol) {
+		mutex_unlock(&en->lock);
+		nlmsg_free(msg);
+		return ercx_no_policy(info);
+	}
+	err = ercx_put_policy(msg, en, pol, NULL);
+	mutex_unlock(&en->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ercx_nl_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ercx_net *en = ercx_net(genl_info_net(info));
+	const struct ercx_policy *pol;
+	struct ercx_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	msg = ercx_reply_new(info, ERCX_CMD_STATUS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&en->lock);
+	pol = ercx_policy_locked(en);
+	ercx_stats_read(en, &st);
+	if (pol && (nla_put_flag(msg, ERCX_A_POLICY_LOADED) ||
+		    ercx_put_policy(msg, en, pol, &st)))
+		goto out;
+	if ((!pol && nla_put_u32(msg, ERCX_A_GENERATION, en->generation)) ||
+	    nla_put_u8(msg, ERCX_A_MODE, en->sm.mode) ||
+	    nla_put_u8(msg, ERCX_A_ACTIVE_PATH, en->active) ||
+	    ercx_put_stats(msg, en, &st) ||
+	    ercx_put_transitions(msg, en))
+		goto out;
+	err = 0;
+out:
+	mutex_unlock(&en->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ercx_put_prefix(struct sk_buff *skb, const struct ercx_policy *pol,
+			   u32 i, u8 usable)
+{
+	const struct ercx_prefix *p = ercx_lpm_prefix(pol->lpm, i);
+	u8 path = ercx_select(ercx_lpm_answers(pol->lpm, i), usable);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, ERCX_A_PREFIX);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((p->family == 4 ?
+	     nla_put(skb, ERCX_PFX_A_ADDR4, 4, p->addr) :
+	     nla_put(skb, ERCX_PFX_A_ADDR6, 16, p->addr)) ||
+	    nla_put_u8(skb, ERCX_PFX_A_PLEN, p->plen) ||
+	    nla_put_u8(skb, ERCX_PFX_A_VIA, p->via) ||
+	    nla_put_u8(skb, ERCX_PFX_A_PATH, path)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Prefixes in build order, as many per message as fit.  cb->args[0] is the
+ * next prefix; a policy replaced during the dump sets NLM_F_DUMP_INTR.
+ */
+static int ercx_nl_prefix_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ercx_net *en = ercx_net(sock_net(cb->skb->sk));
+	const struct ercx_policy *pol;
+	u32 i = cb->args[0], n;
+	void *hdr;
+	u8 usable;
+	int ret = 0;
+
+	rcu_read_lock();
+	pol = rcu_dereference(en->policy);
+	cb->seq = pol ? pol->generation : READ_ONCE(en->generation);
+	n = ercx_policy_prefixes(pol);
+	if (i >= n)
+		goto out;
+
+	usable = READ_ONCE(en->usable);
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ercx_genl_family, NLM_F_MULTI, ERCX_CMD_PREFIX_GET);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, ERCX_A_GENERATION, pol->generation)) {
+		genlmsg_cancel(skb, hdr);
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	for (; i < n; i++)
+		if (ercx_put_prefix(skb, pol, i, usable))
+			break;
+	if (i == cb->args[0]) {
+		genlmsg_cancel(skb, hdr);
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(skb, hdr);
+	cb->args[0] = i;
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static int ercx_nl_failover(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ercx_net *en = ercx_net(genl_info_net(info));
+	u8 mode;
+	int err;
+
+	if (!info->attrs[ERCX_A_PATH]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "failover needs the path to force (ER or VPN)");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ERCX_A_PATH);
+		return -EINVAL;
+	}
+	mode = nla_get_u8(info->attrs[ERCX_A_PATH]) == ERCX_PATH_VPN ?
+	       ERCX_MODE_FORCED_VPN : ERCX_MODE_FORCED_ER;
+
+	mutex_lock(&en->lock);
+	if (ercx_policy_locked(en))
+		err = ercx_paths_set_mode(en, mode, ERCX_REASON_OPERATOR);
+	else
+		err = ercx_no_policy(info);
+	mutex_unlock(&en->lock);
+	return err;
+}
+
+static int ercx_nl_auto(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ercx_net *en = ercx_net(genl_info_net(info));
+	int err;
+
+	mutex_lock(&en->lock);
+	if (ercx_policy_locked(en))
+		err = ercx_paths_set_mode(en, ERCX_MODE_AUTO, ERCX_REASON_AUTO);
+	else
+		err = ercx_no_policy(info);
+	mutex_unlock(&en->lock);
+	return err;
+}
+
+static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ercx_net *en = ercx_net(genl_info_net(info));
+	struct ercx_policy *old;
+
+	mutex_lock(&en->lock);
+	old = ercx_policy_locked(en);
+	if (!old) {
+		mutex_unlock(&en->lock);
+		return 0;
+	}
+	if (en->hooks_on)
+		ercx_hooks_unregister(en);
+	RCU_INIT_POINTER(en->policy, NULL);
+	en->generation++;
+	ercx_paths_policy_changed(en, old, NULL);
+	ercx_event_policy(en, 0);
+	mutex_unlock(&en->lock);
+
+	ercx_policy_free_rcu(old);
+	return 0;
+}
+
+static const struct genl_ops ercx_genl_ops[] = {
+	{
+		.cmd = ERCX_CMD_POLICY_SET,
+		.doit = ercx_nl_policy_set,
+		.policy = ercx_set_policy,
+		.maxattr = ERCX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ERCX_CMD_POLICY_GET,
+		.doit = ercx_nl_policy_get,
+		.policy = ercx_none_policy,
+		.maxattr = ERCX_A_MAX,
+	}, {
+		.cmd = ERCX_CMD_PREFIX_GET,
+		.dumpit = ercx_nl_prefix_dump,
+		.policy = ercx_none_policy,
+		.maxattr = ERCX_A_MAX,
+	}, {
+		.cmd = ERCX_CMD_STATUS_GET,
+		.doit = ercx_nl_status_get,
+		.policy = ercx_none_policy,
+		.maxattr = ERCX_A_MAX,
+	}, {
+		.cmd = ERCX_CMD_FAILOVER,
+		.doit = ercx_nl_failover,
+		.policy = ercx_failover_policy,
+		.maxattr = ERCX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ERCX_CMD_AUTO,
+		.doit = ercx_nl_auto,
+		.policy = ercx_none_policy,
+		.maxattr = ERCX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ERCX_CMD_FLUSH,
+		.doit = ercx_nl_flush,
+		.policy = ercx_none_policy,
+		.maxattr = ERCX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group ercx_genl_mcgrps[] = {
+	[ERCX_MCGRP_EVENTS_ID] = { .name = ERCX_MCGRP_EVENTS },
+};
+
+static struct genl_family ercx_genl_family __ro_after_init = {
+	.name = ERCX_GENL_NAME,
+	.version = ERCX_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = ercx_genl_ops,
+	.n_ops = ARRAY_SIZE(ercx_genl_ops),
+	.mcgrps = ercx_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ercx_genl_mcgrps),
+};
+
+/* ---- Events: called under en->lock ---- */
+
+static struct sk_buff *ercx_event_new(struct ercx_net *en, u8 event,
+				      void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(ercx_genl_live) || en->dying ||
+	    !genl_has_listeners(&ercx_genl_family, en->net,
+				ERCX_MCGRP_EVENTS_ID))
+		return NULL;
+
+	/* On failure the event is lost; listeners resync with STATUS_GET */
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &ercx_genl_family, 0, ERCX_CMD_EVENT);
+	if (!*hdr ||
+	    nla_put_u8(msg, ERCX_A_EVENT, event) ||
+	    ercx_put_u64(msg, ERCX_A_TIMESTAMP_NS, ercx_now_ns(), ERCX_A_PAD)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void ercx_event_send(struct ercx_net *en, struct sk_buff *msg,
+			    void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ercx_genl_family, en->net, msg, 0,
+				ERCX_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+void ercx_event_path_state(struct ercx_net *en, int p)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ercx_event_new(en, ERCX_EVENT_PATH_STATE, &hdr);
+	if (!msg)
+		return;
+	ercx_event_send(en, msg, hdr,
+			nla_put_u8(msg, ERCX_A_PATH, p + ERCX_PATH_ER) ||
+			nla_put_u8(msg, ERCX_A_STATE, en->path[p].state) ||
+			nla_put_u8(msg, ERCX_A_REASON, en->path[p].reason));
+}
+
+void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ercx_event_new(en, ERCX_EVENT_ACTIVE_PATH, &hdr);
+	if (!msg)
+		return;
+	ercx_event_send(en, msg, hdr,
+			nla_put_u8(msg, ERCX_A_PREV_PATH, prev) ||
+			nla_put_u8(msg, ERCX_A_ACTIVE_PATH, en->active) ||
+			nla_put_u8(msg, ERCX_A_REASON, reason));
+}
+
+void ercx_event_policy(struct ercx_net *en, u32 prefixes)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ercx_event_new(en, ERCX_EVENT_POLICY, &hdr);
+	if (!msg)
+		return;
+	ercx_event_send(en, msg, hdr,
+			nla_put_u32(msg, ERCX_A_GENERATION, en->generation) ||
+			nla_put_u32(msg, ERCX_A_PREFIX_COUNT, prefixes));
+}
+
+void ercx_event_mode(struct ercx_net *en, u8 reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ercx_event_new(en, ERCX_EVENT_MODE, &hdr);
+	if (!msg)
+		return;
+	ercx_event_send(en, msg, hdr,
+			nla_put_u8(msg, ERCX_A_MODE, en->sm.mode) ||
+			nla_put_u8(msg, ERCX_A_REASON, reason));
+}
+
+int ercx_genl_init(void)
+{
+	int err;
+
+	/* Strict validation and a required policy for every operation */
+	ERCX_SET_RESV_START_OP(&ercx_genl_family, 0);
+	err = genl_register_family(&ercx_genl_family);
+	if (!err)
+		WRITE_ONCE(ercx_genl_live, true);
+	return err;
+}
+
+void ercx_genl_exit(void)
+{
+	WRITE_ONCE(ercx_genl_live, false);
+	genl_unregister_family(&ercx_genl_family);
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist: path state.
+ *
+ * Each path is up or down with a reason, from its device (netdevice
+ * notifier).  The operator's mode and the failback delay complete the inputs
+ * of the core's state machine, which gives the usable mask read by the packet
+ * path and the active path, whose changes are kept as transitions.
+ * Everything here runs in process context under en->lock.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/workqueue.h>
+
+#include "ercoexist.h"
+
+static void ercx_dev_state(const struct net_device *dev, u8 *state, u8 *reason)
+{
+	*state = ERCX_STATE_DOWN;
+	if (!dev)
+		*reason = ERCX_REASON_NO_DEVICE;
+	else if (!netif_running(dev))
+		*reason = ERCX_REASON_ADMIN_DOWN;
+	else if (!netif_carrier_ok(dev))
+		*reason = ERCX_REASON_CARRIER;
+	else
+		*reason = ERCX_REASON_UP;
+	if (*reason == ERCX_REASON_UP)
+		*state = ERCX_STATE_UP;
+}
+
+static void ercx_transition(struct ercx_net *en, u8 from, u8 to, u8 reason)
+{
+	struct ercx_transition *t = &en->tr[en->tr_next];
+
+	t->time_ns = ercx_now_ns();
+	t->from = from;
+	t->to = to;
+	t->reason = reason;
+	en->tr_next = (en->tr_next + 1) % ERCX_TRANSITIONS;
+	if (en->tr_count < ERCX_TRANSITIONS)
+		en->tr_count++;
+
+	/* Loading or removing a policy is neither a failover nor a failback */
+	if (reason == ERCX_REASON_POLICY)
+		return;
+	if (from == ERCX_PATH_ER)
+		en->failovers++;
+	else if (to == ERCX_PATH_ER)
+		en->failbacks++;
+}
+
+/* Publish the usable mask and record a change of the active path */
+static void ercx_paths_commit(struct ercx_net *en, u8 reason)
+{
+	u8 prev = en->active;
+
+	lockdep_assert_held(&en->lock);
+
+	WRITE_ONCE(en->usable, ercx_sm_usable(&en->sm));
+	en->active = ercx_sm_active(&en->sm);
+	if (en->active == prev)
+		return;
+	ercx_transition(en, prev, en->active, reason);
+	ercx_event_active_path(en, prev, reason);
+}
+
+static u32 ercx_failback_delay(struct ercx_net *en)
+{
+	const struct ercx_policy *pol = ercx_policy_locked(en);
+
+	return pol ? pol->failback_delay_ms : 0;
+}
+
+/* ER is usable again: it waits for the failback delay, if any */
+static void ercx_er_pending(struct ercx_net *en)
+{
+	u32 delay = ercx_failback_delay(en);
+
+	if (!delay) {
+		en->sm.er_pending = 0;
+		return;
+	}
+	en->sm.er_pending = 1;
+	mod_delayed_work(system_wq, &en->failback_work,
+			 msecs_to_jiffies(delay));
+}
+
+static void ercx_er_not_pending(struct ercx_net *en)
+{
+	en->sm.er_pending = 0;
+	/* Not _sync: the work takes en->lock and rechecks er_pending */
+	cancel_delayed_work(&en->failback_work);
+}
+
+/*
+ * Set the state of path @p.  @fresh: the device is new to the policy, so
+ * ER coming up is not a failback and does not wait.
+ */
+static bool ercx_path_set(struct ercx_net *en, int p, u8 state, u8 reason,
+			  bool fresh)
+{
+	struct ercx_pstate *ps = &en->path[p];
+	bool was_up = en->sm.link_up[p];
+	bool up = state == ERCX_STATE_UP;
+
+	if (ps->state == state && ps->reason == reason && was_up == up)
+		return false;
+
+	ps->state = state;
+	ps->reason = reason;
+	ps->since_ns = ercx_now_ns();
+	en->sm.link_up[p] = up;
+
+	if (p == ERCX_ER) {
+		if (!up)
+			ercx_er_not_pending(en);
+		else if (!was_up && !fresh && en->sm.mode == ERCX_MODE_AUTO)
+			ercx_er_pending(en);
+	}
+	ercx_event_path_state(en, p);
+	return true;
+}
+
+static void ercx_failback_work(struct work_struct *work)
+{
+	struct ercx_net *en = container_of(to_delayed_work(work),
+					   struct ercx_net, failback_work);
+
+	mutex_lock(&en->lock);
+	if (!en->dying && en->sm.er_pending) {
+		en->sm.er_pending = 0;
+		ercx_paths_commit(en, ERCX_REASON_FAILBACK);
+	}
+	mutex_unlock(&en->lock);
+}
+
+static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ercx_net *en = container_of(nb, struct ercx_net, netdev_nb);
+	const struct ercx_policy *pol;
+	u8 state, reason = ERCX_REASON_NONE;
+	bool changed = false;
+	int p;
+
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+	case NETDEV_UNREGISTER:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+
+	mutex_lock(&en->lock);
+	pol = ercx_policy_locked(en);
+	if (!pol || en->dying)
+		goto out;
+
+	for (p = 0; p < ERCX_NPATHS; p++) {
+		if (pol->path[p].ifindex != dev->ifindex)
+			continue;
+		ercx_dev_state(event == NETDEV_UNREGISTER ? NULL : dev,
+			       &state, &reason);
+		changed |= ercx_path_set(en, p, state, reason, false);
+	}
+	if (changed)
+		ercx_paths_commit(en, reason);
+out:
+	mutex_unlock(&en->lock);
+	return NOTIFY_DONE;
+}
+
+/*
+ * A policy was published (@pol) or flushed (@pol NULL), replacing @old.
+ * Paths whose device did not change keep their state, pending failback
+ * included.  Called under en->lock, after the pointer swap.
+ */
+void ercx_paths_policy_changed(struct ercx_net *en,
+			       const struct ercx_policy *old,
+			       const struct ercx_policy *pol)
+{
+	struct net_device *dev;
+	u8 state, reason;
+	bool fresh;
+	int p;
+
+	lockdep_assert_held(&en->lock);
+
+	if (!pol) {
+		ercx_er_not_pending(en);
+		for (p = 0; p < ERCX_NPATHS; p++) {
+			en->sm.link_up[p] = 0;
+			en->path[p].state = ERCX_STATE_DOWN;
+			en->path[p].reason = ERCX_REASON_NONE;
+			en->path[p].since_ns = ercx_now_ns();
+		}
+		ercx_paths_commit(en, ERCX_REASON_POLICY);
+		return;
+	}
+
+	for (p = 0; p < ERCX_NPATHS; p++) {
+		fresh = !old || old->path[p].ifindex != pol->path[p].ifindex;
+		if (fresh) {
+			/* Another device: start from a clean state */
+			en->sm.link_up[p] = 0;
+			en->path[p].reason = ERCX_REASON_NONE;
+			if (p == ERCX_ER)
+				ercx_er_not_pending(en);
+		}
+		rcu_read_lock();
+		dev = dev_get_by_index_rcu(en->net, pol->path[p].ifindex);
+		ercx_dev_state(dev, &state, &reason);
+		rcu_read_unlock();
+		ercx_path_set(en, p, state, reason, fresh);
+	}
+	/* A shorter failback delay applies to a pending failback at once */
+	if (en->sm.er_pending)
+		ercx_er_pending(en);
+	ercx_paths_commit(en, ERCX_REASON_POLICY);
+}
+
+/* ERCX_CMD_FAILOVER and ERCX_CMD_AUTO, under en->lock with a policy */
+int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason)
+{
+	u8 old = en->sm.mode;
+
+	lockdep_assert_held(&en->lock);
+
+	if (old == mode)
+		return 0;
+
+	en->sm.mode = mode;
+	if (mode != ERCX_MODE_AUTO)
+		ercx_er_not_pending(en);
+	else if (old == ERCX_MODE_FORCED_VPN && en->sm.link_up[ERCX_ER])
+		ercx_er_pending(en);
+
+	ercx_event_mode(en, reason);
+	ercx_paths_commit(en, reason);
+	return 0;
+}
+
+int ercx_paths_init(struct ercx_net *en)
+{
+	int p;
+
+	en->sm.mode = ERCX_MODE_AUTO;
+	en->active = ERCX_PATH_NONE;
+	for (p = 0; p < ERCX_NPATHS; p++) {
+		en->path[p].state = ERCX_STATE_DOWN;
+		en->path[p].reason = ERCX_REASON_NONE;
+	}
+	INIT_DELAYED_WORK(&en->failback_work, ercx_failback_work);
+	en->netdev_nb.notifier_call = ercx_netdev_event;
+	return register_netdevice_notifier_net(en->net, &en->netdev_nb);
+}
+
+/* After pre_exit set en->dying: nothing reschedules the work */
+void ercx_paths_exit(struct ercx_net *en)
+{
+	unregister_netdevice_notifier_net(en->net, &en->netdev_nb);
+	cancel_delayed_work_sync(&en->failback_work);
+}

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist: the policy object.
+ *
+ * A policy is built from one ERCX_CMD_POLICY_SET message and validated in
+ * full before anything changes; it is then published with one RCU pointer
+ * swap and never modified.  The old one is freed after a grace period.
+ */
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/rtnetlink.h>
+#include <net/netlink.h>
+
+#include "ercoexist.h"
+#include "compat.h"
+
+#define ERCX_MSS_DEFAULT	1250
+#define ERCX_MSS_MIN		536
+#define ERCX_MSS6_MIN		1220
+#define ERCX_MSS_MAX		9000
+#define ERCX_FWMASK_DEFAULT	0x00ff0000
+#define ERCX_FAILBACK_DEFAULT	3000
+#define ERCX_MULTIPLIER_DEFAULT	3
+#define ERCX_PROBE_MIN_MS	10
+
+static const u32 ercx_default_mark[ERCX_NPATHS] = { 0x00e10000, 0x00e20000 };
+static const u32 ercx_default_table[ERCX_NPATHS] = { 225, 226 };
+
+/* Not const: 6.1's nla_policy points to them without const */
+static struct netlink_range_validation ercx_range_ms = {
+	.min = 0,
+	.max = ERCX_MAX_MS,
+};
+
+static struct netlink_range_validation ercx_range_ifindex = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
+#define ERCX_RO { .type = NLA_REJECT, .reject_message = "read-only attribute" }
+
+#define ERCX_PATH_POLICY_COMMON						\
+	[ERCX_PATH_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &ercx_range_ifindex), \
+	[ERCX_PATH_A_IFNAME] = ERCX_RO,					\
+	[ERCX_PATH_A_GATEWAY4] = { .type = NLA_BE32 },			\
+	[ERCX_PATH_A_GATEWAY6] = NLA_POLICY_EXACT_LEN(16),		\
+	[ERCX_PATH_A_PROBE4] = { .type = NLA_BE32 },			\
+	[ERCX_PATH_A_PROBE6] = NLA_POLICY_EXACT_LEN(16),		\
+	[ERCX_PATH_A_PROBE_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ercx_range_ms), \
+	[ERCX_PATH_A_PROBE_MULTIPLIER] = NLA_POLICY_MIN(NLA_U8, 1),	\
+	[ERCX_PATH_A_FWMARK] = { .type = NLA_U32 },			\
+	[ERCX_PATH_A_TABLE] = { .type = NLA_U32 },			\
+	[ERCX_PATH_A_STATE] = ERCX_RO,					\
+	[ERCX_PATH_A_REASON] = ERCX_RO,					\
+	[ERCX_PATH_A_TX_PACKETS] = ERCX_RO,				\
+	[ERCX_PATH_A_TX_BYTES] = ERCX_RO,				\
+	[ERCX_PATH_A_SINCE_NS] = ERCX_RO
+
+static const struct nla_policy ercx_path_er_policy[ERCX_PATH_A_MAX + 1] = {
+	ERCX_PATH_POLICY_COMMON,
+	[ERCX_PATH_A_PEER4] = { .type = NLA_REJECT,
+				.reject_message = "peer is for the VPN path only" },
+	[ERCX_PATH_A_PEER6] = { .type = NLA_REJECT,
+				.reject_message = "peer is for the VPN path only" },
+};
+
+static const struct nla_policy ercx_path_vpn_policy[ERCX_PATH_A_MAX + 1] = {
+	ERCX_PATH_POLICY_COMMON,
+	[ERCX_PATH_A_PEER4] = { .type = NLA_BE32 },
+	[ERCX_PATH_A_PEER6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+static const struct nla_policy ercx_pfx_policy[ERCX_PFX_A_MAX + 1] = {
+	[ERCX_PFX_A_ADDR4] = { .type = NLA_BE32 },
+	[ERCX_PFX_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+	[ERCX_PFX_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[ERCX_PFX_A_VIA] = NLA_POLICY_RANGE(NLA_U8, 1, ERCX_VIA_ALL),
+	[ERCX_PFX_A_PATH] = ERCX_RO,
+};
+
+const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1] = {
+	[ERCX_A_PATH_ER] = NLA_POLICY_NESTED(ercx_path_er_policy),
+	[ERCX_A_PATH_VPN] = NLA_POLICY_NESTED(ercx_path_vpn_policy),
+	[ERCX_A_PREFIX] = NLA_POLICY_NESTED(ercx_pfx_policy),
+	[ERCX_A_MSS] = NLA_POLICY_RANGE(NLA_U16, ERCX_MSS_MIN, ERCX_MSS_MAX),
+	[ERCX_A_MSS6] = NLA_POLICY_RANGE(NLA_U16, ERCX_MSS6_MIN, ERCX_MSS_MAX),
+	[ERCX_A_MSS_SCOPE] = NLA_POLICY_MAX(NLA_U8, ERCX_MSS_SCOPE_MAX),
+	[ERCX_A_NOPATH] = NLA_POLICY_MAX(NLA_U8, ERCX_NOPATH_MAX),
+	[ERCX_A_FAILBACK_DELAY_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ercx_range_ms),
+	[ERCX_A_FWMASK] = NLA_POLICY_MIN(NLA_U32, 1),
+	[ERCX_A_GENERATION] = ERCX_RO,
+	[ERCX_A_PREFIX_COUNT] = ERCX_RO,
+	[ERCX_A_MODE] = ERCX_RO,
+	[ERCX_A_PATH] = ERCX_RO,
+	[ERCX_A_ACTIVE_PATH] = ERCX_RO,
+	[ERCX_A_PREV_PATH] = ERCX_RO,
+	[ERCX_A_STATE] = ERCX_RO,
+	[ERCX_A_REASON] = ERCX_RO,
+	[ERCX_A_EVENT] = ERCX_RO,
+	[ERCX_A_TIMESTAMP_NS] = ERCX_RO,
+	[ERCX_A_STATS] = ERCX_RO,
+	[ERCX_A_TRANSITIONS] = ERCX_RO,
+	[ERCX_A_TRANSITION] = ERCX_RO,
+	[ERCX_A_POLICY_LOADED] = ERCX_RO,
+};
+
+/* Set a message that is not a literal (the core's reasons) */
+static void ercx_set_err(struct netlink_ext_ack *extack,
+			 const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	NL_SET_BAD_ATTR(extack, attr);
+}
+
+static void ercx_get_in6(struct in6_addr *dst, const struct nlattr *attr)
+{
+	nla_memcpy(dst, attr, sizeof(*dst));
+}
+
+static int ercx_parse_path(struct nlattr *nest, int p,
+			   struct ercx_path_cfg *cfg,
+			   struct netlink_ext_ack *extack)
+{
+	const struct nla_policy *policy = p == ERCX_ER ? ercx_path_er_policy :
+							 ercx_path_vpn_policy;
+	struct nlattr *tb[ERCX_PATH_A_MAX + 1];
+	struct nlattr *a;
+	int err;
+
+	err = nla_parse_nested(tb, ERCX_PATH_A_MAX, nest, policy, extack);
+	if (err)
+		return err;
+
+	if (!tb[ERCX_PATH_A_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "path needs a device (ifindex)");
+		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PATH_A_IFINDEX);
+		return -EINVAL;
+	}
+	cfg->ifindex = nla_get_u32(tb[ERCX_PATH_A_IFINDEX]);
+
+	a = tb[ERCX_PATH_A_FWMARK];
+	cfg->fwmark = a ? nla_get_u32(a) : ercx_default_mark[p];
+	if (!cfg->fwmark) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "fwmark must not be 0");
+		return -EINVAL;
+	}
+
+	a = tb[ERCX_PATH_A_TABLE];
+	cfg->table = a ? nla_get_u32(a) : ercx_default_table[p];
+	if (!cfg->table || cfg->table >= RT_TABLE_DEFAULT) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "table must not be 0 or a reserved table (253..255)");
+		return -EINVAL;
+	}
+
+	a = tb[ERCX_PATH_A_PROBE_INTERVAL_MS];
+	cfg->probe_interval_ms = a ? nla_get_u32(a) : 0;
+	if (cfg->probe_interval_ms && cfg->probe_interval_ms < ERCX_PROBE_MIN_MS) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "probe interval must be 0 (off) or at least 10 ms");
+		return -EINVAL;
+	}
+
+	a = tb[ERCX_PATH_A_PROBE_MULTIPLIER];
+	cfg->probe_multiplier = a ? nla_get_u8(a) : ERCX_MULTIPLIER_DEFAULT;
+
+	if (tb[ERCX_PATH_A_GATEWAY4]) {
+		cfg->gw4 = nla_get_be32(tb[ERCX_PATH_A_GATEWAY4]);
+		cfg->has |= ERCX_HAS_GW4;
+	}
+	if (tb[ERCX_PATH_A_GATEWAY6]) {
+		ercx_get_in6(&cfg->gw6, tb[ERCX_PATH_A_GATEWAY6]);
+		cfg->has |= ERCX_HAS_GW6;
+	}
+	if (tb[ERCX_PATH_A_PROBE4]) {
+		cfg->probe4 = nla_get_be32(tb[ERCX_PATH_A_PROBE4]);
+		cfg->has |= ERCX_HAS_PROBE4;
+	}
+	if (tb[ERCX_PATH_A_PROBE6]) {
+		ercx_get_in6(&cfg->probe6, tb[ERCX_PATH_A_PROBE6]);
+		cfg->has |= ERCX_HAS_PROBE6;
+	}
+	if (tb[ERCX_PATH_A_PEER4]) {
+		cfg->peer4 = nla_get_be32(tb[ERCX_PATH_A_PEER4]);
+		cfg->has |= ERCX_HAS_PEER4;
+	}
+	if (tb[ERCX_PATH_A_PEER6]) {
+		ercx_get_in6(&cfg->peer6, tb[ERCX_PATH_A_PEER6]);
+		cfg->has |= ERCX_HAS_PEER6;
+	}
+	return 0;
+}
+
+static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct ercx_path_cfg *er = &pol->path[ERCX_ER];
+	struct ercx_path_cfg *vpn = &pol->path[ERCX_VPN];
+	struct nlattr *vpn_nest = info->attrs[ERCX_A_PATH_VPN];
+	int err;
+
+	if (!info->attrs[ERCX_A_PATH_ER]) {
+		NL_SET_ERR_MSG_MOD(extack, "the ExpressRoute path is required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, ERCX_A_PATH_ER);
+		return -EINVAL;
+	}
+	if (!vpn_nest) {
+		NL_SET_ERR_MSG_MOD(extack, "the VPN path is required");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, ERCX_A_PATH_VPN);
+		return -EINVAL;
+	}
+
+	err = ercx_parse_path(info->attrs[ERCX_A_PATH_ER], ERCX_ER, er, extack);
+	if (err)
+		return err;
+	err = ercx_parse_path(vpn_nest, ERCX_VPN, vpn, extack);
+	if (err)
+		return err;
+
+	if (er->ifindex == vpn->ifindex) {
+		NL_SET_ERR_MSG_ATTR(extack, vpn_nest,
+				    "ER and VPN paths must use different devices");
+		return -EINVAL;
+	}
+	if (er->table == vpn->table) {
+		NL_SET_ERR_MSG_ATTR(extack, vpn_nest,
+				    "ER and VPN paths must use different tables");
+		return -EINVAL;
+	}
+	if ((er->fwmark | vpn->fwmark) & ~pol->fwmask) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    er->fwmark & ~pol->fwmask ?
+				    info->attrs[ERCX_A_PATH_ER] : vpn_nest,
+				    "fwmark has bits outside the fwmask");
+		return -EINVAL;
+	}
+	if (er->fwmark == vpn->fwmark) {
+		NL_SET_ERR_MSG_ATTR(extack, vpn_nest,
+				    "ER and VPN paths must use different fwmarks");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ercx_parse_prefix(struct nlattr *nest, struct ercx_prefix *p,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[ERCX_PFX_A_MAX + 1];
+	const char *why = NULL;
+	int err;
+
+	err = nla_parse_nested(tb, ERCX_PFX_A_MAX, nest, ercx_pfx_policy, extack);
+	if (err)
+		return err;
+
+	if (!!tb[ERCX_PFX_A_ADDR4] == !!tb[ERCX_PFX_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "prefix needs exactly one of ADDR4 and ADDR6");
+		return -EINVAL;
+	}
+	if (!tb[ERCX_PFX_A_PLEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "prefix needs a length (PLEN)");
+		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PFX_A_PLEN);
+		return -EINVAL;
+	}
+	if (!tb[ERCX_PFX_A_VIA]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "prefix needs its paths (VIA)");
+		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PFX_A_VIA);
+		return -EINVAL;
+	}
+
+	memset(p, 0, sizeof(*p));
+	if (tb[ERCX_PFX_A_ADDR4]) {
+		p->family = 4;
+		nla_memcpy(p->addr, tb[ERCX_PFX_A_ADDR4], 4);
+	} else {
+		p->family = 6;
+		nla_memcpy(p->addr, tb[ERCX_PFX_A_ADDR6], 16);
+	}
+	p->plen = nla_get_u8(tb[ERCX_PFX_A_PLEN]);
+	p->via = nla_get_u8(tb[ERCX_PFX_A_VIA]);
+
+	err = ercx_prefix_check(p, &why);
+	if (err) {
+		ercx_set_err(extack, nest, why ? why : "invalid prefix");
+		return err;
+	}
+	return 0;
+}
+
+/* The @idx-th ERCX_A_PREFIX of the message, for error reports */
+static struct nlattr *ercx_nth_prefix(struct genl_info *info, s32 idx)
+{
+	struct nlattr *nla;
+	int rem;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != ERCX_A_PREFIX)
+			continue;
+		if (!idx--)
+			return nla;
+	}
+	return NULL;
+}
+
+static int ercx_parse_prefixes(struct ercx_policy *pol, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct ercx_prefix *pfx;
+	struct nlattr *nla;
+	u32 n = 0, i = 0;
+	s32 bad = -1;
+	int rem, err;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(nla) == ERCX_A_PREFIX)
+			n++;
+
+	pfx = kvmalloc_array(n ? n : 1, sizeof(*pfx), GFP_KERNEL);
+	if (!pfx) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory for the prefixes");
+		return -ENOMEM;
+	}
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != ERCX_A_PREFIX)
+			continue;
+		err = ercx_parse_prefix(nla, &pfx[i++], extack);
+		if (err)
+			goto out;
+	}
+
+	err = ercx_lpm_build(&pol->lpm, pfx, n, &bad);
+	if (err) {
+		const char *why = "invalid prefix";
+
+		if (err == -EEXIST)
+			why = "duplicate prefix";
+		else if (err == -ENOMEM)
+			why = "out of memory for the prefix table";
+		else if (bad >= 0 && (u32)bad < n)
+			ercx_prefix_check(&pfx[bad], &why);
+		ercx_set_err(extack, bad >= 0 ? ercx_nth_prefix(info, bad) : NULL,
+			     why ? why : "invalid prefix");
+		pol->lpm = NULL;
+	}
+out:
+	kvfree(pfx);
+	return err;
+}
+
+/*
+ * Build a policy from a POLICY_SET request.  Nothing outside the new object
+ * is touched; the caller checks the devices and publishes it.
+ */
+int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
+{
+	struct nlattr **tb = info->attrs;
+	struct ercx_policy *pol;
+	int err;
+
+	pol = kzalloc(sizeof(*pol), GFP_KERNEL);
+	if (!pol) {
+		NL_SET_ERR_MSG_MOD(info->extack, "out of memory");
+		return -ENOMEM;
+	}
+
+	pol->fwmask = tb[ERCX_A_FWMASK] ? nla_get_u32(tb[ERCX_A_FWMASK]) :
+					  ERCX_FWMASK_DEFAULT;
+	pol->mss = tb[ERCX_A_MSS] ? nla_get_u16(tb[ERCX_A_MSS]) :
+				    ERCX_MSS_DEFAULT;
+	if (tb[ERCX_A_MSS6])
+		pol->mss6 = nla_get_u16(tb[ERCX_A_MSS6]);
+	else
+		pol->mss6 = max_t(u16, pol->mss - 20, ERCX_MSS6_MIN);
+	pol->mss_scope = tb[ERCX_A_MSS_SCOPE] ?
+			 nla_get_u8(tb[ERCX_A_MSS_SCOPE]) : ERCX_MSS_SCOPE_TUNNEL;
+	pol->nopath = tb[ERCX_A_NOPATH] ? nla_get_u8(tb[ERCX_A_NOPATH]) :
+					  ERCX_NOPATH_PASS;
+	pol->failback_delay_ms = tb[ERCX_A_FAILBACK_DELAY_MS] ?
+				 nla_get_u32(tb[ERCX_A_FAILBACK_DELAY_MS]) :
+				 ERCX_FAILBACK_DEFAULT;
+
+	err = ercx_parse_paths(pol, info);
+	if (!err)
+		err = ercx_parse_prefixes(pol, info);
+	if (err) {
+		ercx_policy_free(pol);
+		return err;
+	}
+	*out = pol;
+	return 0;
+}
+
+/* Both devices must exist in this namespace.  Called under en->lock. */
+int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
+			      struct genl_info *info)
+{
+	static const int attr[ERCX_NPATHS] = { ERCX_A_PATH_ER, ERCX_A_PATH_VPN };
+	bool found;
+	int p;
+
+	for (p = 0; p < ERCX_NPATHS; p++) {
+		rcu_read_lock();
+		found = dev_get_by_index_rcu(net, pol->path[p].ifindex);
+		rcu_read_unlock();
+		if (!found) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr[p]],
+					    "no device with this ifindex in the namespace");
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+void ercx_policy_free(struct ercx_policy *pol)
+{
+	if (!pol)
+		return;
+	if (pol->lpm)
+		ercx_lpm_free(pol->lpm);
+	kfree(pol);
+}
+
+static void ercx_policy_rcu(struct rcu_head *head)
+{
+	ercx_policy_free(container_of(head, struct ercx_policy, rcu));
+}
+
+void ercx_policy_free_rcu(struct ercx_policy *pol)
+{
+	if (pol)
+		call_rcu(&pol->rcu, ercx_policy_rcu);
+}
+
+struct ercx_policy *ercx_policy_locked(struct ercx_net *en)
+{
+	return rcu_dereference_protected(en->policy,
+					 lockdep_is_held(&en->lock));
+}
+
+u32 ercx_policy_prefixes(const struct ercx_policy *pol)
+{
+	return pol ? ercx_lpm_count(pol->lpm) : 0;
+}
