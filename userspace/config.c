@@ -739,7 +739,8 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
 		       unsigned int flags)
 {
 	const char *name = section_names[sec];
-	int at = c->section_line[sec] ? c->section_line[sec] : c->last_line;
+	int at = c->section_line[sec] ? c->section_line[sec] :
+		 c->last_line ? c->last_line : 1;
 
 	if (!c->section_line[sec] && !p->dev_line) {
 		cfg_err(c, at, "missing section [%s]", name);
@@ -814,7 +815,8 @@ size_t config_parse(struct config *c, FILE *f, const char *name,
 		cfg_err(c, line, "read error");
 	c->last_line = line;
 	config_validate(c, flags);
-	qsort(c->err, c->nerr, sizeof(*c->err), cmp_err);
+	if (c->nerr > 1)
+		qsort(c->err, c->nerr, sizeof(*c->err), cmp_err);
 	return c->nerr;
 }
 

@@ -33,7 +33,7 @@ static int mode_cb(const struct nlmsghdr *nlh, void *data)
 static int set_mode(uint8_t cmd, int path)
 {
 	struct mode_state m = { -1, -1 };
-	char buf[256], msg[256];
+	char buf[256] = { 0 }, msg[256];
 	struct nlmsghdr *nlh;
 	struct nl nl;
 	int ret;

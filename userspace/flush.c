@@ -11,7 +11,7 @@
 
 int cmd_flush(int argc, char **argv)
 {
-	char buf[256], msg[256];
+	char buf[256] = { 0 }, msg[256];
 	struct nlmsghdr *nlh;
 	struct nl nl;
 	int ret, err;

@@ -225,7 +225,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 
 int genl_open(struct nl *nl)
 {
-	char buf[256], msg[256];
+	char buf[256] = { 0 }, msg[256];
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 	int err;
@@ -273,7 +273,7 @@ struct nlmsghdr *genl_request(struct nl *nl, void *buf, uint8_t cmd,
 
 int genl_simple(struct nl *nl, uint8_t cmd, const struct nlattr *path_attr)
 {
-	char buf[256], msg[256];
+	char buf[256] = { 0 }, msg[256];
 	struct nlmsghdr *nlh = genl_request(nl, buf, cmd, 0);
 	int err;
 
@@ -637,7 +637,7 @@ static int prefix_cb(const struct nlmsghdr *nlh, void *data)
 
 int kernel_get_config(struct nl *nl, struct config *c, bool *loaded)
 {
-	char buf[256], msg[512];
+	char buf[256] = { 0 }, msg[512];
 	struct getconf g;
 	struct nlmsghdr *nlh;
 	int err, tries;

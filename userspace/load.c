@@ -29,8 +29,8 @@ int report_check(const struct config *c, const char *file)
 			close_json_object();
 		}
 		close_json_array();
-		print_text("%s: %zu error%s\n", strcmp(file, "-") ? file : "<stdin>",
-			   c->nerr, c->nerr == 1 ? "" : "s");
+		fprintf(stderr, "%s: %zu error%s\n", strcmp(file, "-") ? file : "<stdin>",
+			c->nerr, c->nerr == 1 ? "" : "s");
 	} else {
 		print_u64(PRINT_JSON, "prefixes", NULL, c->npfx);
 		print_text("%s: ok (%zu prefix%s)\n", strcmp(file, "-") ? file : "<stdin>",

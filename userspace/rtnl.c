@@ -155,7 +155,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 static int dump(struct nl *nl, uint16_t type, struct foundlist *l)
 {
-	char buf[256], msg[256];
+	char buf[256] = { 0 }, msg[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int err, tries;
@@ -185,7 +185,7 @@ static const char *fam_flag(uint8_t f)
 
 static int del_rule(struct nl *nl, const struct found *f)
 {
-	char buf[512], msg[256];
+	char buf[512] = { 0 }, msg[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct fib_rule_hdr *frh;
 	int err;
@@ -217,7 +217,7 @@ static int del_rule(struct nl *nl, const struct found *f)
 
 static int del_route(struct nl *nl, const struct found *f)
 {
-	char buf[512], msg[256];
+	char buf[512] = { 0 }, msg[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int err;
@@ -304,7 +304,7 @@ static int cleanup(struct nl *nl, const struct want *rules, size_t nrules,
 
 static int add_rule(struct nl *nl, const struct want *w)
 {
-	char buf[512], msg[256];
+	char buf[512] = { 0 }, msg[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct fib_rule_hdr *frh;
 	int err;
@@ -334,7 +334,7 @@ static int add_rule(struct nl *nl, const struct want *w)
 static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
 		     const void *gw)
 {
-	char buf[512], msg[256], a[INET6_ADDRSTRLEN] = "";
+	char buf[512] = { 0 }, msg[256], a[INET6_ADDRSTRLEN] = "";
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int err;

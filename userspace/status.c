@@ -220,7 +220,7 @@ static void print_path(const char *name, const struct path_status *p)
 int cmd_status(int argc, char **argv)
 {
 	static struct status s;
-	char buf[256], msg[256], t[40], pb[PREFIX_STRLEN];
+	char buf[256] = { 0 }, msg[256], t[40], pb[PREFIX_STRLEN];
 	struct config c;
 	struct nlmsghdr *nlh;
 	bool loaded = false;
