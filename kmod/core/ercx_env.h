@@ -42,9 +42,23 @@ static inline void ercx_cond_resched(void)
 	cond_resched();
 }
 
+static inline unsigned int ercx_ctz64(u64 x)	/* x != 0 */
+{
+	return __ffs64(x);
+}
+
 static inline u32 ercx_be32_to_cpu(__be32 x)
 {
 	return be32_to_cpu(x);
+}
+
+/* Big-endian 64-bit load from any alignment */
+static inline u64 ercx_load_be64(const u8 *p)
+{
+	__be64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64_to_cpu(v);
 }
 
 static inline __be32 ercx_cpu_to_be32(u32 x)
@@ -94,12 +108,29 @@ static inline void ercx_cond_resched(void)
 {
 }
 
+static inline unsigned int ercx_ctz64(u64 x)	/* x != 0 */
+{
+	return (unsigned int)__builtin_ctzll(x);
+}
+
 static inline u32 ercx_be32_to_cpu(__be32 x)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return __builtin_bswap32(x);
 #else
 	return x;
+#endif
+}
+
+static inline u64 ercx_load_be64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap64(v);
+#else
+	return v;
 #endif
 }
 

@@ -27,6 +27,8 @@
 #define LPM_STRIDE		6
 #define LPM_DIRECT_NODE		0x80000000U	/* entry is a node index */
 #define LPM_MAX_BITS		128
+/* Node levels below the direct level: (128 - 16) / 6 rounded up */
+#define LPM_MAX_DEPTH		19
 
 struct lpm_node {
 	u64 vector;	/* bit s: slot s is an internal node */
@@ -59,21 +61,10 @@ struct lpm_key {
 	u32 plen;
 };
 
-/* A node not built yet: its prefixes (a range of sorted keys) */
-struct lpm_pending {
-	u32 lo;
-	u32 hi;
-	u32 dflt;	/* leaf of the longest prefix covering the node */
-	u32 off;	/* bits consumed above the node */
-};
-
 struct lpm_builder {
 	struct lpm_key *keys;		/* all keys, IPv4 then IPv6 */
 	struct lpm_key *tmp;
 	const struct lpm_key *range;	/* keys of the trie being built */
-	struct lpm_node *nodes;
-	struct lpm_pending *pend;
-	u32 cap_nodes;
 	u32 nnodes;
 	u32 *leaves;
 	u32 cap_leaves;
@@ -119,22 +110,12 @@ u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4)
 	return lpm_walk(&lpm->trie[0], (u64)ercx_be32_to_cpu(daddr4) << 32, 0);
 }
 
-static inline u64 lpm_load_be64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
 {
 	if (!lpm)
 		return 0;
-	return lpm_walk(&lpm->trie[1], lpm_load_be64(daddr6),
-			lpm_load_be64(daddr6 + 8));
+	return lpm_walk(&lpm->trie[1], ercx_load_be64(daddr6),
+			ercx_load_be64(daddr6 + 8));
 }
 
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
@@ -308,132 +289,137 @@ static u8 lpm_combine(u8 via, u8 pa)
 	return ans;
 }
 
-/* Reallocate @old (@oldn elements) to @newn elements, or NULL */
-static void *lpm_realloc(void *old, size_t oldn, size_t newn, size_t elem)
+/*
+ * The number of trie nodes for the sorted keys [0, n) of one family: one
+ * per distinct (depth, leading bits) among the keys that go deeper than
+ * that depth.  In sorted order those are runs, so it is the number of
+ * changes of the leading bits at each depth.  Also counts the keys that
+ * end below the direct level (each adds at most two leaf runs).
+ */
+static u64 lpm_count_nodes(const struct lpm_key *keys, u32 n, u32 *nlong)
 {
-	void *p = ercx_alloc(newn * elem);
+	u64 last_hi[LPM_MAX_DEPTH], last_lo[LPM_MAX_DEPTH];
+	bool seen[LPM_MAX_DEPTH] = { false };
+	u64 count = 0, hi, lo;
+	u32 i, d, off;
 
-	if (!p)
-		return NULL;
-	if (old) {
-		memcpy(p, old, oldn * elem);
-		ercx_free(old);
+	*nlong = 0;
+	for (i = 0; i < n; i++) {
+		const struct lpm_key *k = &keys[i];
+
+		if (k->plen <= LPM_DIRECT_BITS)
+			continue;
+		(*nlong)++;
+		for (d = 0, off = LPM_DIRECT_BITS; off < k->plen;
+		     d++, off += LPM_STRIDE) {
+			hi = k->hi & lpm_mask_hi(off);
+			lo = k->lo & lpm_mask_lo(off);
+			if (seen[d] && last_hi[d] == hi && last_lo[d] == lo)
+				continue;
+			seen[d] = true;
+			last_hi[d] = hi;
+			last_lo[d] = lo;
+			count++;
+		}
 	}
-	return p;
+	return count;
 }
 
-static int lpm_grow_nodes(struct lpm_builder *b, u32 need)
+/*
+ * A node not built yet keeps its work in its own slot: the range [lo, hi)
+ * of sorted keys below it, the leaf of the longest prefix covering it and
+ * its depth in bits.
+ */
+static inline void lpm_pend_set(struct lpm_node *node, u32 lo, u32 hi,
+				u32 dflt, u32 off)
 {
-	struct lpm_pending *pend;
-	struct lpm_node *nodes;
-	u32 cap = b->cap_nodes ? b->cap_nodes : 256;
-
-	if (need <= b->cap_nodes)
-		return 0;
-	while (cap < need) {
-		if (cap >= LPM_DIRECT_NODE / 2)
-			return -ENOMEM;
-		cap *= 2;
-	}
-	nodes = lpm_realloc(b->nodes, b->nnodes, cap, sizeof(*nodes));
-	if (!nodes)
-		return -ENOMEM;
-	b->nodes = nodes;
-	pend = lpm_realloc(b->pend, b->nnodes, cap, sizeof(*pend));
-	if (!pend)
-		return -ENOMEM;	/* b->nodes is already the larger array */
-	b->pend = pend;
-	b->cap_nodes = cap;
-	return 0;
-}
-
-static int lpm_grow_leaves(struct lpm_builder *b, u32 need)
-{
-	u32 cap = b->cap_leaves ? b->cap_leaves : 1024;
-	u32 *leaves;
-
-	if (need <= b->cap_leaves)
-		return 0;
-	while (cap < need) {
-		if (cap >= LPM_DIRECT_NODE / 2)
-			return -ENOMEM;
-		cap *= 2;
-	}
-	leaves = lpm_realloc(b->leaves, b->nleaves, cap, sizeof(*leaves));
-	if (!leaves)
-		return -ENOMEM;
-	b->leaves = leaves;
-	b->cap_leaves = cap;
-	return 0;
+	node->vector = (u64)lo << 32 | hi;
+	node->leafvec = (u64)dflt << 32 | off;
 }
 
 /* Build node @id from its pending range; appends its children and leaves. */
-static int lpm_build_node(struct lpm_builder *b, u32 id)
+static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 {
-	struct lpm_pending pd = b->pend[id];
-	u64 vector = 0, leafvec = 0;
-	u32 base1 = b->nnodes, base0, i, s, last = ~0U, prev = 0;
-	bool have_prev = false;
-	int err;
+	struct lpm_node *node = &t->nodes[id];
+	u32 lo = node->vector >> 32, hi = (u32)node->vector;
+	u32 dflt = node->leafvec >> 32, off = (u32)node->leafvec;
+	u64 vector = 0, leafvec = 0, change = 1, m;
+	u32 base1 = b->nnodes, base0 = b->nleaves, i, s, last = ~0U;
+	u32 prev = 0, c, v;
+	bool have_prev = false, painted = false;
 
-	for (s = 0; s < (1U << LPM_STRIDE); s++)
-		b->slots[s] = pd.dflt;
-
-	/* Prefixes ending in this node: expand them over their slots. */
-	for (i = pd.lo; i < pd.hi; i++) {
+	/*
+	 * Prefixes ending in this node: expand them over their slots, and
+	 * note in @change every slot where the value may differ from the
+	 * slot before it.
+	 */
+	for (i = lo; i < hi; i++) {
 		const struct lpm_key *k = &b->range[i];
 		u32 n;
 
-		if (k->plen > pd.off + LPM_STRIDE)
+		if (k->plen > off + LPM_STRIDE)
 			continue;
-		s = lpm_bits6(k, pd.off);
-		for (n = 1U << (pd.off + LPM_STRIDE - k->plen); n; n--)
+		if (!painted) {
+			for (s = 0; s < (1U << LPM_STRIDE); s++)
+				b->slots[s] = dflt;
+			painted = true;
+		}
+		s = lpm_bits6(k, off);
+		n = 1U << (off + LPM_STRIDE - k->plen);
+		change |= 1ULL << s;
+		if (s + n < (1U << LPM_STRIDE))
+			change |= 1ULL << (s + n);
+		for (; n; n--)
 			b->slots[s++] = k->idx + 1;
 	}
 
 	/* Longer prefixes: one child per slot, in slot order. */
-	for (i = pd.lo; i < pd.hi; i++) {
+	for (i = lo; i < hi; i++) {
 		const struct lpm_key *k = &b->range[i];
 
-		if (k->plen <= pd.off + LPM_STRIDE)
+		if (k->plen <= off + LPM_STRIDE)
 			continue;
-		s = lpm_bits6(k, pd.off);
+		s = lpm_bits6(k, off);
 		if (s != last) {
-			err = lpm_grow_nodes(b, b->nnodes + 1);
-			if (err)
-				return err;
+			if (b->nnodes >= t->nnodes)
+				return -EINVAL;	/* miscounted: cannot happen */
 			vector |= 1ULL << s;
-			b->pend[b->nnodes].lo = i;
-			b->pend[b->nnodes].hi = i + 1;
-			b->pend[b->nnodes].dflt = b->slots[s];
-			b->pend[b->nnodes].off = pd.off + LPM_STRIDE;
-			b->nnodes++;
+			lpm_pend_set(&t->nodes[b->nnodes++], i, i + 1,
+				     painted ? b->slots[s] : dflt,
+				     off + LPM_STRIDE);
 			last = s;
 		} else {
-			b->pend[b->nnodes - 1].hi = i + 1;
+			t->nodes[b->nnodes - 1].vector++;	/* hi = i + 1 */
 		}
 	}
 
-	/* Leaves of the other slots, one per run of equal values. */
-	err = lpm_grow_leaves(b, b->nleaves + (1U << LPM_STRIDE));
-	if (err)
-		return err;
-	base0 = b->nleaves;
-	for (s = 0; s < (1U << LPM_STRIDE); s++) {
-		if (vector & (1ULL << s))
+	/*
+	 * Leaves of the other slots, one per run of equal values.  Between
+	 * two change points the value is constant, so only the first leaf
+	 * slot at or after each change point can start a run.
+	 */
+	while (change) {
+		c = ercx_ctz64(change);
+		m = ~vector & (~0ULL << c);
+		if (!m)
+			break;
+		s = ercx_ctz64(m);
+		change &= ~0ULL << s << 1;	/* points up to s are done */
+		v = painted ? b->slots[s] : dflt;
+		if (have_prev && v == prev)
 			continue;
-		if (!have_prev || b->slots[s] != prev) {
-			leafvec |= 1ULL << s;
-			b->leaves[b->nleaves++] = b->slots[s];
-			prev = b->slots[s];
-			have_prev = true;
-		}
+		if (b->nleaves >= b->cap_leaves)
+			return -EINVAL;		/* miscounted: cannot happen */
+		leafvec |= 1ULL << s;
+		b->leaves[b->nleaves++] = v;
+		prev = v;
+		have_prev = true;
 	}
 
-	b->nodes[id].vector = vector;
-	b->nodes[id].leafvec = leafvec;
-	b->nodes[id].base0 = base0;
-	b->nodes[id].base1 = base1;
+	node->vector = vector;
+	node->leafvec = leafvec;
+	node->base0 = base0;
+	node->base1 = base1;
 	return 0;
 }
 
@@ -441,7 +427,8 @@ static int lpm_build_node(struct lpm_builder *b, u32 id)
 static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 			  const struct lpm_key *keys, u32 n)
 {
-	u32 i, s, cnt, id, last = ~0U;
+	u32 i, s, cnt, id, last = ~0U, nlong;
+	u64 nnodes, nleaves;
 	u32 *direct;
 	int err;
 
@@ -451,10 +438,26 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 	if (!n)
 		return 0;
 
+	/*
+	 * Exact node count, and a bound on the leaves: a node has one run
+	 * plus at most two per prefix ending in it.
+	 */
+	nnodes = lpm_count_nodes(keys, n, &nlong);
+	nleaves = nnodes + 2 * (u64)nlong;
+	if (nnodes >= LPM_DIRECT_NODE || nleaves >= LPM_DIRECT_NODE)
+		return -ENOMEM;
+	t->nnodes = nnodes;
 	direct = ercx_alloc(LPM_DIRECT_SIZE * sizeof(*direct));
+	t->direct = direct;
 	if (!direct)
 		return -ENOMEM;
-	t->direct = direct;
+	if (nnodes) {
+		t->nodes = ercx_alloc(nnodes * sizeof(*t->nodes));
+		b->leaves = ercx_alloc(nleaves * sizeof(*b->leaves));
+		if (!t->nodes || !b->leaves)
+			return -ENOMEM;
+		b->cap_leaves = nleaves;
+	}
 
 	/* Prefixes of /16 or shorter: expand over the direct entries. */
 	for (i = 0; i < n; i++) {
@@ -471,43 +474,40 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 			continue;
 		s = keys[i].hi >> (64 - LPM_DIRECT_BITS);
 		if (s != last) {
-			err = lpm_grow_nodes(b, b->nnodes + 1);
-			if (err)
-				return err;
-			b->pend[b->nnodes].lo = i;
-			b->pend[b->nnodes].hi = i + 1;
-			b->pend[b->nnodes].dflt = direct[s];
-			b->pend[b->nnodes].off = LPM_DIRECT_BITS;
-			direct[s] = LPM_DIRECT_NODE | b->nnodes;
-			b->nnodes++;
+			if (b->nnodes >= t->nnodes)
+				return -EINVAL;	/* miscounted: cannot happen */
+			lpm_pend_set(&t->nodes[b->nnodes], i, i + 1, direct[s],
+				     LPM_DIRECT_BITS);
+			direct[s] = LPM_DIRECT_NODE | b->nnodes++;
 			last = s;
 		} else {
-			b->pend[b->nnodes - 1].hi = i + 1;
+			t->nodes[b->nnodes - 1].vector++;	/* hi = i + 1 */
 		}
 	}
 
 	/* Breadth first: a node's children are contiguous. */
 	for (id = 0; id < b->nnodes; id++) {
-		err = lpm_build_node(b, id);
+		err = lpm_build_node(b, t, id);
 		if (err)
 			return err;
 		if ((id & 4095) == 4095)
 			ercx_cond_resched();
 	}
+	if (b->nnodes != t->nnodes)
+		return -EINVAL;			/* miscounted: cannot happen */
 
-	/* Keep exact-size copies. */
-	if (b->nnodes) {
-		t->nodes = lpm_realloc(NULL, 0, b->nnodes, sizeof(*t->nodes));
-		t->leaves = lpm_realloc(NULL, 0, b->nleaves,
-					sizeof(*t->leaves));
-		if (!t->nodes || !t->leaves)
+	/* Keep an exact-size copy of the leaves. */
+	if (b->nleaves) {
+		t->leaves = ercx_alloc((size_t)b->nleaves * sizeof(*t->leaves));
+		if (!t->leaves)
 			return -ENOMEM;
-		memcpy(t->nodes, b->nodes, (size_t)b->nnodes * sizeof(*t->nodes));
 		memcpy(t->leaves, b->leaves,
 		       (size_t)b->nleaves * sizeof(*t->leaves));
+		t->nleaves = b->nleaves;
 	}
-	t->nnodes = b->nnodes;
-	t->nleaves = b->nleaves;
+	ercx_free(b->leaves);
+	b->leaves = NULL;
+	b->cap_leaves = 0;
 	return 0;
 }
 
@@ -557,8 +557,6 @@ static void lpm_builder_free(struct lpm_builder *b)
 		return;
 	ercx_free(b->keys);
 	ercx_free(b->tmp);
-	ercx_free(b->nodes);
-	ercx_free(b->pend);
 	ercx_free(b->leaves);
 	ercx_free(b);
 }
@@ -634,8 +632,8 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		} else {
 			k = &all[i6++];
 		}
-		k->hi = lpm_load_be64(p->addr);
-		k->lo = lpm_load_be64(p->addr + 8);
+		k->hi = ercx_load_be64(p->addr);
+		k->lo = ercx_load_be64(p->addr + 8);
 		k->idx = i;
 		k->plen = p->plen;
 	}
