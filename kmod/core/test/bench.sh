@@ -6,6 +6,9 @@
 # lookup function is collected (--toggle-collect), divided by the number of
 # lookups.  "random": uniformly random addresses; "hit": addresses inside a
 # random prefix of the set (the deeper, worse case for small sets).
+# Prefix sets: "uniform" (random lengths and addresses: the worst case for
+# memory) and "cluster" (inside a few hundred allocations, like real
+# policies); see bench_lpm.c.  DISTS, SIZES and L override the defaults.
 set -eu
 BIN=${1:-out/bench/bench_lpm}
 L=${L:-200000}
@@ -26,6 +29,9 @@ ir() {	# family n kind -> instructions per lookup
 
 printf '%-6s %8s %10s %10s %12s %12s %10s\n' family prefixes build_ms mem_KiB \
 	Ir/lookup:rnd Ir/lookup:hit ns:hit
+for dist in ${DISTS:-uniform cluster}; do
+export BENCH_DIST=$dist
+echo "# prefixes: $dist"
 for fam in 4 6; do
 	for n in $SIZES; do
 		set -- $("$BIN" build "$fam" "$n")
@@ -36,4 +42,5 @@ for fam in 4 6; do
 		printf 'IPv%-4s %8s %10s %10s %12s %12s %10s\n' "$fam" "$n" "$bms" \
 			"$mem" "$(ir "$fam" "$n" random)" "$(ir "$fam" "$n" hit)" "$ns"
 	done
+done
 done

@@ -7,7 +7,8 @@
  *                                      KIND "random" or "hit" addresses
  *
  * Prefixes: N distinct random prefixes; IPv4 /8../32, IPv6 90% /16../64 and
- * 10% /65../128; random paths.  "hit" addresses lie inside a random prefix
+ * 10% /65../128; random paths.  BENCH_DIST=cluster: prefixes inside a few
+ * hundred allocations, as real policies are (see gen()).  "hit" addresses lie inside a random prefix
  * of the set.  Deterministic (fixed seed), so callgrind counts repeat.
  */
 #include <stdio.h>
@@ -76,11 +77,24 @@ static int hset_add(struct hset *h, u64 hi, u64 lo, u32 plen)
 	}
 }
 
+static int clustered;	/* BENCH_DIST=cluster */
+
 static struct ercx_prefix *gen(int family, u32 n)
 {
 	struct ercx_prefix *p = calloc(n ? n : 1, sizeof(*p));
+	u64 site_hi[1024], site_lo[1024];
 	struct hset h;
 	u32 i;
+
+	/*
+	 * Clustered: like a real policy, prefixes sit inside a few hundred
+	 * allocations (IPv4 /14s, IPv6 /32s): IPv4 /16../28 (mostly /24),
+	 * IPv6 /36../64 (mostly /48 and /56).
+	 */
+	for (i = 0; i < 1024; i++) {
+		site_hi[i] = tap_rand64();
+		site_lo[i] = 0;
+	}
 
 	for (h.cap = 1024; h.cap < 4 * n; h.cap *= 2)
 		;
@@ -89,12 +103,24 @@ static struct ercx_prefix *gen(int family, u32 n)
 		u64 hi = tap_rand64(), lo = tap_rand64(), mhi, mlo;
 		unsigned int plen;
 
-		if (family == 4)
+		if (clustered) {
+			u32 site = tap_rand(n < 20000 ? 64 : 512);
+
+			mask128(family == 4 ? 14 : 32, &mhi, &mlo);
+			hi = (site_hi[site] & mhi) | (hi & ~mhi);
+			lo = (site_lo[site] & mlo) | (lo & ~mlo);
+			if (family == 4)
+				plen = tap_rand(2) ? 24 : 16 + tap_rand(13);
+			else
+				plen = tap_rand(2) ? 48 + 8 * tap_rand(2) :
+				       36 + tap_rand(29);
+		} else if (family == 4) {
 			plen = 8 + tap_rand(25);
-		else if (tap_rand(10))
+		} else if (tap_rand(10)) {
 			plen = 16 + tap_rand(49);
-		else
+		} else {
 			plen = 65 + tap_rand(64);
+		}
 		if (family == 4) {
 			hi &= 0xffffffff00000000ULL;
 			lo = 0;
@@ -143,6 +169,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s build|lookup FAMILY N [L KIND]\n", argv[0]);
 		return 2;
 	}
+	clustered = getenv("BENCH_DIST") && !strcmp(getenv("BENCH_DIST"), "cluster");
 	family = atoi(argv[2]);
 	n = strtoul(argv[3], NULL, 0);
 	tap_seed(0x5eed0000 + n * 10 + family);
