@@ -357,7 +357,8 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 		const struct lpm_key *k = &b->range[i];
 		u32 n;
 
-		if (k->plen > off + LPM_STRIDE)
+		/* (plen <= off cannot be in the range: it sorts before it) */
+		if (k->plen > off + LPM_STRIDE || k->plen <= off)
 			continue;
 		if (!painted) {
 			for (s = 0; s < (1U << LPM_STRIDE); s++)
@@ -444,7 +445,8 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 	 */
 	nnodes = lpm_count_nodes(keys, n, &nlong);
 	nleaves = nnodes + 2 * (u64)nlong;
-	if (nnodes >= LPM_DIRECT_NODE || nleaves >= LPM_DIRECT_NODE)
+	if (nnodes >= LPM_DIRECT_NODE || nleaves >= LPM_DIRECT_NODE ||
+	    nnodes > (size_t)-1 / sizeof(*t->nodes))
 		return -ENOMEM;
 	t->nnodes = nnodes;
 	direct = ercx_alloc(LPM_DIRECT_SIZE * sizeof(*direct));
