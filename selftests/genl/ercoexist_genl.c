@@ -1481,6 +1481,18 @@ B(probe_multiplier_0)
 	put_path(M, ERCX_A_PATH_VPN, c->vpn);
 }
 
+B(peer4_on_er)
+{
+	path_with(M, ERCX_A_PATH_ER, c->er, ERCX_PATH_A_PEER4, 4, htonl(0xc6336401));
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
+B(fwmark_outside_mask)
+{
+	path_with(M, ERCX_A_PATH_ER, c->er, ERCX_PATH_A_FWMARK, 4, 0x01000000);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
 /* read-only attributes in a set */
 B(ro_generation) { both_paths(c); nla_put_u32(M, ERCX_A_GENERATION, 7); }
 B(ro_prefix_count) { both_paths(c); nla_put_u32(M, ERCX_A_PREFIX_COUNT, 7); }
@@ -1582,6 +1594,8 @@ REJ(bad_last_of_many, POLICY_SET, EINVAL, EINVAL);
 REJ(gateway6_len4, POLICY_SET, ERANGE, EINVAL);
 REJ(probe_interval_5, POLICY_SET, ERANGE, EINVAL);
 REJ(probe_multiplier_0, POLICY_SET, ERANGE, EINVAL);
+REJ(peer4_on_er, POLICY_SET, EINVAL, EINVAL);
+REJ(fwmark_outside_mask, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_generation, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_prefix_count, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_mode, POLICY_SET, EINVAL, EINVAL);

@@ -43,7 +43,9 @@ if ! { ip netns add "$NS" &&
 	exit 1
 fi
 
+# The harness prints "ok N name"; the project's TAP style is "ok N - name".
 ERCX_GENL_ER=ercxer0 ERCX_GENL_VPN=ercxvpn0 \
-	ip netns exec "$NS" "$BIN" "$@"
-rc=$?
-exit $rc
+	ip netns exec "$NS" "$BIN" "$@" |
+	sed -u -E 's/^((not )?ok [0-9]+) ([^-])/\1 - \3/'
+rc=${PIPESTATUS[0]}
+exit "$rc"
