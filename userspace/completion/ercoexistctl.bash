@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for ercoexistctl(8)
+
+_ercoexistctl()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	local cmds="load check showconf status failover auto monitor flush"
+	local globals="-j --json -p --pretty -V --version -h --help"
+	local i cmd=
+	for ((i = 1; i < cword; i++)); do
+		case "${words[i]}" in
+		-*) ;;
+		*) cmd=${words[i]}; break ;;
+		esac
+	done
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$globals" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
+		fi
+		return
+	fi
+
+	case "$cmd" in
+	load)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--check" -- "$cur"))
+		else
+			_filedir conf
+			COMPREPLY+=($(compgen -W "-" -- "$cur"))
+		fi
+		;;
+	check)
+		_filedir conf
+		COMPREPLY+=($(compgen -W "-" -- "$cur"))
+		;;
+	failover)
+		if [[ $prev == --to ]]; then
+			COMPREPLY=($(compgen -W "vpn er" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--to" -- "$cur"))
+		fi
+		;;
+	monitor)
+		[[ $prev == --count ]] && return
+		COMPREPLY=($(compgen -W "--count" -- "$cur"))
+		;;
+	esac
+} &&
+complete -F _ercoexistctl ercoexistctl
