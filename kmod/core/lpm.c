@@ -13,6 +13,12 @@
  * nodes whatever the number of prefixes.  A leaf is the index + 1 of the
  * longest matching prefix, 0 for none.
  *
+ * One addition to Poptrie: where only one prefix lies below a slot, the
+ * slot does not get a chain of nodes down to that prefix's length but a
+ * "single" leaf: that prefix (address and mask) and the answer when it does
+ * not match, checked with one masked compare.  Random or sparse prefix sets
+ * (every long IPv6 prefix) otherwise cost a node per 6 bits each.
+ *
  * Each prefix also carries its precomputed answer for the four usable-path
  * masks (see ercx_core.h), so a packet does one lookup and a failover
  * changes one byte.
@@ -25,7 +31,8 @@
 #define LPM_DIRECT_BITS		16
 #define LPM_DIRECT_SIZE		BIT(LPM_DIRECT_BITS)
 #define LPM_STRIDE		6
-#define LPM_DIRECT_NODE		0x80000000U	/* entry is a node index */
+#define LPM_DIRECT_NODE		0x80000000U	/* direct entry: node index */
+#define LPM_SINGLE		0x40000000U	/* leaf/direct: single index */
 #define LPM_MAX_BITS		128
 /* Node levels below the direct level: (128 - 16) / 6 rounded up */
 #define LPM_MAX_DEPTH		19
@@ -37,12 +44,33 @@ struct lpm_node {
 	u32 base1;	/* index of the node's first child */
 };
 
+/* The only prefix below a slot (IPv6; IPv4 uses struct lpm_single4) */
+struct lpm_single {
+	u64 hi;		/* address, left-aligned 128 bits */
+	u64 lo;
+	u64 mhi;	/* its mask */
+	u64 mlo;
+	u32 leaf;	/* when it matches: its index + 1 */
+	u32 dflt;	/* when not: the leaf of the slot */
+};
+
+struct lpm_single4 {
+	u32 addr;
+	u32 mask;
+	u32 leaf;
+	u32 dflt;
+};
+
 struct lpm_trie {
 	u32 *direct;	/* LPM_DIRECT_SIZE entries; NULL: no prefix */
 	struct lpm_node *nodes;
 	u32 *leaves;
+	struct lpm_single *singles;	/* IPv6 */
+	struct lpm_single4 *singles4;	/* IPv4 */
 	u32 nnodes;
 	u32 nleaves;
+	u32 nsingles;
+	bool v4;
 };
 
 struct ercx_lpm {
@@ -61,53 +89,87 @@ struct lpm_key {
 	u32 plen;
 };
 
+struct lpm_run {
+	u64 hi;
+	u64 lo;
+	u32 size;
+	u32 first;	/* index of its first key */
+};
+
 struct lpm_builder {
 	struct lpm_key *keys;		/* all keys, IPv4 then IPv6 */
 	struct lpm_key *tmp;
 	const struct lpm_key *range;	/* keys of the trie being built */
 	u32 nnodes;
+	u32 nsingles;
 	u32 *leaves;
 	u32 cap_leaves;
 	u32 nleaves;
 	u32 slots[1U << LPM_STRIDE];
 	u32 stack[LPM_MAX_BITS + 1];
+	struct lpm_run runs[LPM_MAX_DEPTH];
 };
 
 /* ------------------------------------------------------------------------ */
 /* Lookup                                                                    */
 
-static __always_inline u32 lpm_walk(const struct lpm_trie *t, u64 hi, u64 lo)
+static __always_inline u32 lpm_single(const struct lpm_trie *t, u32 e,
+				      u64 hi, u64 lo, bool v4)
+{
+	const struct lpm_single4 *r4;
+	const struct lpm_single *r;
+
+	if (v4) {
+		r4 = &t->singles4[e & ~LPM_SINGLE];
+		return (((u32)(hi >> 32) ^ r4->addr) & r4->mask) ? r4->dflt :
+								   r4->leaf;
+	}
+	r = &t->singles[e & ~LPM_SINGLE];
+	if (((hi ^ r->hi) & r->mhi) | ((lo ^ r->lo) & r->mlo))
+		return r->dflt;
+	return r->leaf;
+}
+
+static __always_inline u32 lpm_walk(const struct lpm_trie *t, u64 hi, u64 lo,
+				    bool v4)
 {
 	const struct lpm_node *node;
+	u64 khi, klo;
 	unsigned int v;
 	u32 e;
 
 	if (!t->direct)
 		return 0;
 	e = t->direct[hi >> (64 - LPM_DIRECT_BITS)];
-	if (!(e & LPM_DIRECT_NODE))
+	if (!(e & (LPM_DIRECT_NODE | LPM_SINGLE)))
 		return e;
+	if (e & LPM_SINGLE)
+		return lpm_single(t, e, hi, lo, v4);
 	node = &t->nodes[e & ~LPM_DIRECT_NODE];
-	hi = (hi << LPM_DIRECT_BITS) | (lo >> (64 - LPM_DIRECT_BITS));
-	lo <<= LPM_DIRECT_BITS;
+	khi = (hi << LPM_DIRECT_BITS) | (lo >> (64 - LPM_DIRECT_BITS));
+	klo = lo << LPM_DIRECT_BITS;
 	for (;;) {
-		v = hi >> (64 - LPM_STRIDE);
+		v = khi >> (64 - LPM_STRIDE);
 		if (!(node->vector & (1ULL << v)))
 			break;
 		node = &t->nodes[node->base1 +
 				 ercx_popcount64(node->vector << (63 - v)) - 1];
-		hi = (hi << LPM_STRIDE) | (lo >> (64 - LPM_STRIDE));
-		lo <<= LPM_STRIDE;
+		khi = (khi << LPM_STRIDE) | (klo >> (64 - LPM_STRIDE));
+		klo <<= LPM_STRIDE;
 	}
-	return t->leaves[node->base0 +
-			 ercx_popcount64(node->leafvec << (63 - v)) - 1];
+	e = t->leaves[node->base0 +
+		      ercx_popcount64(node->leafvec << (63 - v)) - 1];
+	if (e & LPM_SINGLE)
+		return lpm_single(t, e, hi, lo, v4);
+	return e;
 }
 
 u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4)
 {
 	if (!lpm)
 		return 0;
-	return lpm_walk(&lpm->trie[0], (u64)ercx_be32_to_cpu(daddr4) << 32, 0);
+	return lpm_walk(&lpm->trie[0], (u64)ercx_be32_to_cpu(daddr4) << 32, 0,
+			true);
 }
 
 u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
@@ -115,7 +177,7 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
 	if (!lpm)
 		return 0;
 	return lpm_walk(&lpm->trie[1], ercx_load_be64(daddr6),
-			ercx_load_be64(daddr6 + 8));
+			ercx_load_be64(daddr6 + 8), false);
 }
 
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
@@ -290,20 +352,37 @@ static u8 lpm_combine(u8 via, u8 pa)
 }
 
 /*
- * The number of trie nodes for the sorted keys [0, n) of one family: one
- * per distinct (depth, leading bits) among the keys that go deeper than
- * that depth.  In sorted order those are runs, so it is the number of
- * changes of the leading bits at each depth.  Also counts the keys that
- * end below the direct level (each adds at most two leaf runs).
+ * Count the nodes and singles for the sorted keys [0, n) of one family.
+ * At depth d (a node covering bits from 16 + 6 * d) the keys longer than
+ * that which share their leading bits form a run (they are adjacent in
+ * sorted order).  A run of two or more keys is a node; a key whose run at
+ * its last depth is alone becomes a single at the first depth where it is
+ * alone.  Also counts the keys longer than the direct level.
  */
-static u64 lpm_count_nodes(const struct lpm_key *keys, u32 n, u32 *nlong)
+static void lpm_run_close(const struct lpm_key *keys, struct lpm_run *r,
+			  u32 d, u64 *nodes, u64 *singles)
 {
-	u64 last_hi[LPM_MAX_DEPTH], last_lo[LPM_MAX_DEPTH];
-	bool seen[LPM_MAX_DEPTH] = { false };
-	u64 count = 0, hi, lo;
-	u32 i, d, off;
+	const struct lpm_key *k = &keys[r->first];
 
+	if (r->size >= 2)
+		(*nodes)++;
+	else if (r->size == 1 &&
+		 k->plen <= LPM_DIRECT_BITS + LPM_STRIDE * (d + 1))
+		(*singles)++;	/* alone at its last depth */
+}
+
+static void lpm_count(struct lpm_builder *b, const struct lpm_key *keys,
+		      u32 n, u64 *nodes, u64 *singles, u32 *nlong)
+{
+	struct lpm_run *run = b->runs;
+	u32 i, d, off;
+	u64 hi, lo;
+
+	*nodes = 0;
+	*singles = 0;
 	*nlong = 0;
+	for (d = 0; d < LPM_MAX_DEPTH; d++)
+		run[d].size = 0;
 	for (i = 0; i < n; i++) {
 		const struct lpm_key *k = &keys[i];
 
@@ -314,15 +393,19 @@ static u64 lpm_count_nodes(const struct lpm_key *keys, u32 n, u32 *nlong)
 		     d++, off += LPM_STRIDE) {
 			hi = k->hi & lpm_mask_hi(off);
 			lo = k->lo & lpm_mask_lo(off);
-			if (seen[d] && last_hi[d] == hi && last_lo[d] == lo)
+			if (run[d].size && run[d].hi == hi && run[d].lo == lo) {
+				run[d].size++;
 				continue;
-			seen[d] = true;
-			last_hi[d] = hi;
-			last_lo[d] = lo;
-			count++;
+			}
+			lpm_run_close(keys, &run[d], d, nodes, singles);
+			run[d].hi = hi;
+			run[d].lo = lo;
+			run[d].size = 1;
+			run[d].first = i;
 		}
 	}
-	return count;
+	for (d = 0; d < LPM_MAX_DEPTH; d++)
+		lpm_run_close(keys, &run[d], d, nodes, singles);
 }
 
 /*
@@ -337,6 +420,32 @@ static inline void lpm_pend_set(struct lpm_node *node, u32 lo, u32 hi,
 	node->leafvec = (u64)dflt << 32 | off;
 }
 
+/* Add a single for key @k with @dflt; returns its leaf value */
+static u32 lpm_single_add(struct lpm_builder *b, struct lpm_trie *t,
+			  const struct lpm_key *k, u32 dflt)
+{
+	u32 id = b->nsingles++;
+
+	if (t->v4) {
+		struct lpm_single4 *r4 = &t->singles4[id];
+
+		r4->addr = k->hi >> 32;
+		r4->mask = lpm_mask_hi(k->plen) >> 32;
+		r4->leaf = k->idx + 1;
+		r4->dflt = dflt;
+	} else {
+		struct lpm_single *r = &t->singles[id];
+
+		r->hi = k->hi;
+		r->lo = k->lo;
+		r->mhi = lpm_mask_hi(k->plen);
+		r->mlo = lpm_mask_lo(k->plen);
+		r->leaf = k->idx + 1;
+		r->dflt = dflt;
+	}
+	return LPM_SINGLE | id;
+}
+
 /* Build node @id from its pending range; appends its children and leaves. */
 static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 {
@@ -344,7 +453,7 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 	u32 lo = node->vector >> 32, hi = (u32)node->vector;
 	u32 dflt = node->leafvec >> 32, off = (u32)node->leafvec;
 	u64 vector = 0, leafvec = 0, change = 1, m;
-	u32 base1 = b->nnodes, base0 = b->nleaves, i, s, last = ~0U;
+	u32 base1 = b->nnodes, base0 = b->nleaves, i, j, s;
 	u32 prev = 0, c, v;
 	bool have_prev = false, painted = false;
 
@@ -374,24 +483,39 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 			b->slots[s++] = k->idx + 1;
 	}
 
-	/* Longer prefixes: one child per slot, in slot order. */
-	for (i = lo; i < hi; i++) {
+	/*
+	 * Longer prefixes, grouped by slot (adjacent in sorted order): a
+	 * group of one is a single leaf, a larger one a child node.  Children
+	 * are allocated in slot order.
+	 */
+	for (i = lo; i < hi; i = j) {
 		const struct lpm_key *k = &b->range[i];
 
+		j = i + 1;
 		if (k->plen <= off + LPM_STRIDE)
 			continue;
 		s = lpm_bits6(k, off);
-		if (s != last) {
-			if (b->nnodes >= t->nnodes)
+		while (j < hi && lpm_bits6(&b->range[j], off) == s)
+			j++;
+		v = painted ? b->slots[s] : dflt;
+		if (j - i == 1) {
+			if (!painted) {
+				for (c = 0; c < (1U << LPM_STRIDE); c++)
+					b->slots[c] = dflt;
+				painted = true;
+			}
+			if (b->nsingles >= t->nsingles)
 				return -EINVAL;	/* miscounted: cannot happen */
-			vector |= 1ULL << s;
-			lpm_pend_set(&t->nodes[b->nnodes++], i, i + 1,
-				     painted ? b->slots[s] : dflt,
-				     off + LPM_STRIDE);
-			last = s;
-		} else {
-			t->nodes[b->nnodes - 1].vector++;	/* hi = i + 1 */
+			b->slots[s] = lpm_single_add(b, t, k, v);
+			change |= 1ULL << s;
+			if (s + 1 < (1U << LPM_STRIDE))
+				change |= 1ULL << (s + 1);
+			continue;
 		}
+		if (b->nnodes >= t->nnodes)
+			return -EINVAL;		/* miscounted: cannot happen */
+		vector |= 1ULL << s;
+		lpm_pend_set(&t->nodes[b->nnodes++], i, j, v, off + LPM_STRIDE);
 	}
 
 	/*
@@ -428,27 +552,32 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 			  const struct lpm_key *keys, u32 n)
 {
-	u32 i, s, cnt, id, last = ~0U, nlong;
-	u64 nnodes, nleaves;
+	size_t ssize = t->v4 ? sizeof(*t->singles4) : sizeof(*t->singles);
+	u64 nnodes, nsingles, nleaves;
+	u32 i, j, s, cnt, id, nlong;
 	u32 *direct;
 	int err;
 
 	b->range = keys;
 	b->nnodes = 0;
+	b->nsingles = 0;
 	b->nleaves = 0;
 	if (!n)
 		return 0;
 
 	/*
-	 * Exact node count, and a bound on the leaves: a node has one run
-	 * plus at most two per prefix ending in it.
+	 * Exact node and single counts, and a bound on the leaves: a node has
+	 * one run plus at most two per prefix or single ending in it.
 	 */
-	nnodes = lpm_count_nodes(keys, n, &nlong);
-	nleaves = nnodes + 2 * (u64)nlong;
-	if (nnodes >= LPM_DIRECT_NODE || nleaves >= LPM_DIRECT_NODE ||
-	    nnodes > (size_t)-1 / sizeof(*t->nodes))
+	lpm_count(b, keys, n, &nnodes, &nsingles, &nlong);
+	nleaves = nnodes + 4 * (u64)nlong;
+	if (nnodes >= LPM_SINGLE || nsingles >= LPM_SINGLE ||
+	    nleaves >= LPM_SINGLE ||
+	    nnodes > (size_t)-1 / sizeof(*t->nodes) ||
+	    nsingles > (size_t)-1 / ssize)
 		return -ENOMEM;
 	t->nnodes = nnodes;
+	t->nsingles = nsingles;
 	direct = ercx_alloc(LPM_DIRECT_SIZE * sizeof(*direct));
 	t->direct = direct;
 	if (!direct)
@@ -460,6 +589,15 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 			return -ENOMEM;
 		b->cap_leaves = nleaves;
 	}
+	if (nsingles && t->v4) {
+		t->singles4 = ercx_alloc(nsingles * ssize);
+		if (!t->singles4)
+			return -ENOMEM;
+	} else if (nsingles) {
+		t->singles = ercx_alloc(nsingles * ssize);
+		if (!t->singles)
+			return -ENOMEM;
+	}
 
 	/* Prefixes of /16 or shorter: expand over the direct entries. */
 	for (i = 0; i < n; i++) {
@@ -470,21 +608,28 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 			direct[s++] = keys[i].idx + 1;
 	}
 
-	/* Longer ones: a node per direct entry, with its range of keys. */
-	for (i = 0; i < n; i++) {
+	/*
+	 * Longer ones, grouped by direct entry: a group of one is a single,
+	 * a larger one a node with its range of keys.
+	 */
+	for (i = 0; i < n; i = j) {
+		j = i + 1;
 		if (keys[i].plen <= LPM_DIRECT_BITS)
 			continue;
 		s = keys[i].hi >> (64 - LPM_DIRECT_BITS);
-		if (s != last) {
-			if (b->nnodes >= t->nnodes)
+		while (j < n && keys[j].hi >> (64 - LPM_DIRECT_BITS) == s)
+			j++;
+		if (j - i == 1) {
+			if (b->nsingles >= t->nsingles)
 				return -EINVAL;	/* miscounted: cannot happen */
-			lpm_pend_set(&t->nodes[b->nnodes], i, i + 1, direct[s],
-				     LPM_DIRECT_BITS);
-			direct[s] = LPM_DIRECT_NODE | b->nnodes++;
-			last = s;
-		} else {
-			t->nodes[b->nnodes - 1].vector++;	/* hi = i + 1 */
+			direct[s] = lpm_single_add(b, t, &keys[i], direct[s]);
+			continue;
 		}
+		if (b->nnodes >= t->nnodes)
+			return -EINVAL;		/* miscounted: cannot happen */
+		lpm_pend_set(&t->nodes[b->nnodes], i, j, direct[s],
+			     LPM_DIRECT_BITS);
+		direct[s] = LPM_DIRECT_NODE | b->nnodes++;
 	}
 
 	/* Breadth first: a node's children are contiguous. */
@@ -495,7 +640,7 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 		if ((id & 4095) == 4095)
 			ercx_cond_resched();
 	}
-	if (b->nnodes != t->nnodes)
+	if (b->nnodes != t->nnodes || b->nsingles != t->nsingles)
 		return -EINVAL;			/* miscounted: cannot happen */
 
 	/* Keep an exact-size copy of the leaves. */
@@ -573,6 +718,8 @@ void ercx_lpm_free(struct ercx_lpm *lpm)
 		ercx_free(lpm->trie[f].direct);
 		ercx_free(lpm->trie[f].nodes);
 		ercx_free(lpm->trie[f].leaves);
+		ercx_free(lpm->trie[f].singles);
+		ercx_free(lpm->trie[f].singles4);
 	}
 	ercx_free(lpm->pfx);
 	ercx_free(lpm->answers);
@@ -656,6 +803,7 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 	lpm_answers(b, lpm, all, n4);
 	lpm_answers(b, lpm, all + n4, n - n4);
 
+	lpm->trie[0].v4 = true;
 	err = lpm_build_trie(b, &lpm->trie[0], all, n4);
 	if (!err)
 		err = lpm_build_trie(b, &lpm->trie[1], all + n4, n - n4);
@@ -669,7 +817,10 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		if (t->direct)
 			lpm->mem += LPM_DIRECT_SIZE * sizeof(*t->direct);
 		lpm->mem += (size_t)t->nnodes * sizeof(*t->nodes) +
-			    (size_t)t->nleaves * sizeof(*t->leaves);
+			    (size_t)t->nleaves * sizeof(*t->leaves) +
+			    (size_t)t->nsingles * (t->v4 ?
+						   sizeof(*t->singles4) :
+						   sizeof(*t->singles));
 	}
 	lpm_builder_free(b);
 	*out = lpm;
