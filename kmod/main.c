@@ -26,6 +26,7 @@ static int __net_init ercx_net_init(struct net *net)
 
 	en->net = net;
 	mutex_init(&en->lock);
+	ercx_hooks_init(en);
 	en->stats = netdev_alloc_pcpu_stats(struct ercx_pcpu_stats);
 	if (!en->stats)
 		return -ENOMEM;

@@ -218,7 +218,7 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 		rcu_read_unlock();
 		ercx_path_set(en, p, state, reason, fresh);
 	}
-	/* A shorter failback delay applies to a pending failback at once */
+	/* A pending failback restarts with the new policy's delay */
 	if (en->sm.er_pending)
 		ercx_er_pending(en);
 	ercx_paths_commit(en, ERCX_REASON_POLICY);
