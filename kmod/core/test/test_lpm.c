@@ -227,7 +227,7 @@ static void gen_set(struct ercx_prefix *pfx, u32 n, int family, int dense)
 }
 
 static u32 check_set(const struct ercx_prefix *pfx, u32 n, int family,
-		     u32 nrandom, u32 *checked)
+		     u32 nrandom, u32 stride, u32 *checked)
 {
 	struct ercx_lpm *lpm = NULL;
 	struct ref *refs;
@@ -252,7 +252,7 @@ static u32 check_set(const struct ercx_prefix *pfx, u32 n, int family,
 				   tap_rand64(), tap_rand64());
 		(*checked)++;
 	}
-	for (i = 0; i < n && bad < 5; i++) {
+	for (i = 0; i < n && bad < 5; i += stride) {
 		const struct ref *r = &refs[i];
 		u64 hi = tap_rand64(), lo = tap_rand64();
 		u64 lastlo = r->lo | ~r->mlo, lasthi = r->hi | ~r->mhi;
@@ -310,7 +310,7 @@ static void test_random(int family)
 		for (trial = 0; trial < trials && !bad; trial++) {
 			gen_set(pfx, n, family, 0);
 			bad += check_set(pfx, n, family, n <= 1000 ? 2000 : 1000,
-					 &checked);
+					 1, &checked);
 		}
 		tap_ok(!bad, "IPv%d random nested set of %u prefixes x%u: %u addresses agree with brute force",
 		       family, n, trials, checked);
@@ -321,9 +321,28 @@ static void test_random(int family)
 
 		checked = 0;
 		gen_set(pfx, n, family, 1);
-		bad = check_set(pfx, n, family, 3000, &checked);
+		bad = check_set(pfx, n, family, 3000, 1, &checked);
 		tap_ok(!bad, "IPv%d dense set of %u prefixes under one /%d: %u addresses agree",
 		       family, n, family == 4 ? 12 : 36, checked);
+	}
+	free(pfx);
+}
+
+/* ERCX_LONG=1: also 20,000 and 100,000 prefixes (sampled addresses) */
+static void test_long(int family)
+{
+	static const u32 sizes[] = { 20000, 100000 };
+	struct ercx_prefix *pfx = calloc(100000, sizeof(*pfx));
+	unsigned int s;
+	u32 checked, bad;
+
+	for (s = 0; s < 2; s++) {
+		checked = 0;
+		gen_set(pfx, sizes[s], family, 0);
+		bad = check_set(pfx, sizes[s], family, 1000, sizes[s] / 400,
+				&checked);
+		tap_ok(!bad, "IPv%d random nested set of %u prefixes: %u sampled addresses agree",
+		       family, sizes[s], checked);
 	}
 	free(pfx);
 }
@@ -595,5 +614,9 @@ int main(void)
 	test_edges();
 	test_random(4);
 	test_random(6);
+	if (getenv("ERCX_LONG")) {
+		test_long(4);
+		test_long(6);
+	}
 	return tap_done();
 }
