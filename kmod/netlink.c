@@ -324,51 +324,52 @@ static int ercx_put_prefix(struct sk_buff *skb, const struct ercx_policy *pol,
 	return 0;
 }
 
+/* One dump message: the generation and one prefix */
+static int ercx_put_prefix_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			       const struct ercx_policy *pol, u32 i, u8 usable)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ercx_genl_family, NLM_F_MULTI, ERCX_CMD_PREFIX_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, ERCX_A_GENERATION, pol->generation) ||
+	    ercx_put_prefix(skb, pol, i, usable)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /*
- * Prefixes in build order, as many per message as fit.  cb->args[0] is the
- * next prefix; a policy replaced during the dump sets NLM_F_DUMP_INTR.
+ * Prefixes in build order, one message each (as the UAPI says), as many
+ * messages per skb as fit.  cb->args[0] is the next prefix; cb->seq is the
+ * generation, so a policy replaced during the dump sets NLM_F_DUMP_INTR.
  */
 static int ercx_nl_prefix_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ercx_net *en = ercx_net(sock_net(cb->skb->sk));
 	const struct ercx_policy *pol;
 	u32 i = cb->args[0], n;
-	void *hdr;
-	u8 usable;
 	int ret = 0;
+	u8 usable;
 
 	rcu_read_lock();
 	pol = rcu_dereference(en->policy);
 	cb->seq = pol ? pol->generation : READ_ONCE(en->generation);
 	n = ercx_policy_prefixes(pol);
-	if (i >= n)
-		goto out;
-
 	usable = READ_ONCE(en->usable);
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &ercx_genl_family, NLM_F_MULTI, ERCX_CMD_PREFIX_GET);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, ERCX_A_GENERATION, pol->generation)) {
-		genlmsg_cancel(skb, hdr);
-		ret = -EMSGSIZE;
-		goto out;
-	}
 	for (; i < n; i++)
-		if (ercx_put_prefix(skb, pol, i, usable))
+		if (ercx_put_prefix_msg(skb, cb, pol, i, usable))
 			break;
-	if (i == cb->args[0]) {
-		genlmsg_cancel(skb, hdr);
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(skb, hdr);
+	if (i < n && i == cb->args[0])
+		ret = -EMSGSIZE;	/* not even one fits: cannot happen */
+	else
+		ret = skb->len;
 	cb->args[0] = i;
-	ret = skb->len;
-out:
 	rcu_read_unlock();
 	return ret;
 }
