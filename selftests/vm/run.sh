@@ -21,6 +21,7 @@
 set -uo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+mkdir -p "$TOP/build"
 LOCK=/var/lock/ercx-vm.lock
 MEM=${ERCX_VM_MEM:-2G}
 SMP=${ERCX_VM_SMP:-2}
@@ -29,7 +30,7 @@ kernels=
 mode=suites
 cmd=
 suites=()
-timeout=${ERCX_VM_TIMEOUT:-900}
+timeout=
 suite_timeout=${ERCX_SUITE_TIMEOUT:-600}
 build=1
 verbose=0
@@ -56,6 +57,14 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+# Watchdog per kernel: suites 15 min, a command or the demo 5 min.
+if [ -z "$timeout" ]; then
+	case "$mode" in
+	suites) timeout=${ERCX_VM_TIMEOUT:-900} ;;
+	*) timeout=${ERCX_VM_TIMEOUT:-300} ;;
+	esac
+fi
 
 if [ -z "$kernels" ]; then
 	case "$mode" in
@@ -155,6 +164,17 @@ build_for() {	# KVER OUTDIR LOGDIR
 # Kernel-log lines that fail a run.
 BADLOG='BUG|WARNING|Oops|KASAN|unreferenced object|general protection|Call Trace|kernel BUG|refcount_t|list_(add|del) corruption'
 
+# One VM at a time on the machine, and one runner per results directory:
+# hold the lock for the whole run (builds, boot, results).
+if [ -z "${ERCX_VM_LOCKED:-}" ]; then
+	exec 9>>"$LOCK"
+	if ! flock -n 9; then
+		echo "# waiting for $LOCK (another VM is running)"
+		flock 9
+	fi
+	export ERCX_VM_LOCKED=1
+fi
+
 worst=0
 for ser in $series; do
 	kver=$(pick_kernel "$ser")
@@ -203,18 +223,15 @@ for ser in $series; do
 
 	stream=$verbose
 	[ "$mode" != suites ] && stream=1
-	if [ -e "$LOCK" ] && ! flock -n "$LOCK" true 2>/dev/null; then
-		echo "# waiting for $LOCK (another VM is running)"
-	fi
 	t0=$(date +%s)
 	if [ $stream = 1 ]; then
-		flock "$LOCK" timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+		timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
 			tr -d '\r' | tee "$out/console.log" |
 			awk '/ERCX-GUEST-START/ { on = 1; next }
 			     /^ERCX-(GUEST|SUITE)-/ || /reboot: Power down/ { next }
 			     on { print; fflush() }'
 	else
-		flock "$LOCK" timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+		timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
 			tr -d '\r' >"$out/console.log"
 	fi
 	qrc=${PIPESTATUS[0]}

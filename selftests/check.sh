@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: host unit tests, then the VM kselftests on Debian's 6.1 and 6.12.
+#
+#   check.sh [--unit-only | --vm-only] [--kernel 6.1|6.12|all]
+#
+# Collects every TAP stream, prints a summary per suite and ends with exactly
+# one line "N passed, N failed, N skipped" (TAP test points over everything).
+# Exits non-zero when anything failed, a component is missing, or a kernel
+# could not boot.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RES=$TOP/build/check
+unit=1 vm=1 kernels=all
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--unit-only) vm=0 ;;
+	--vm-only) unit=0 ;;
+	--kernel) kernels=$2; shift ;;
+	--kernel=*) kernels=${1#*=} ;;
+	-h|--help) sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "check.sh: unknown argument '$1'" >&2; exit 1 ;;
+	esac
+	shift
+done
+
+rm -rf "$RES"
+mkdir -p "$RES"
+# Each entry: "LABEL<TAB>TAP-FILE"
+results=()
+
+add_missing() {	# LABEL WHY: a component that is not there counts as a failure
+	local f
+	f="$RES/$(echo "$1" | tr -c 'A-Za-z0-9._-' '_').tap"
+	printf '1..1\nnot ok 1 - %s # %s\n' "$1" "$2" >"$f"
+	results+=("$1	$f")
+}
+
+# run_tap LABEL CMD...: run a TAP-printing command, keep its output
+run_tap() {
+	local label=$1 f rc
+	shift
+	f="$RES/$(echo "$label" | tr -c 'A-Za-z0-9._-' '_').tap"
+	echo "### $label: $*"
+	"$@" >"$f" 2>"$f.err"
+	rc=$?
+	cat "$f"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$f"; then
+		# failed without saying which test: count it
+		echo "not ok - $label exited with status $rc" | tee -a "$f"
+		tail -n 20 "$f.err" | sed 's/^/# /'
+	fi
+	results+=("$label	$f")
+}
+
+if [ $unit = 1 ]; then
+	if [ -f "$TOP/kmod/core/test/Makefile" ]; then
+		run_tap "unit: kmod/core" make -s --no-print-directory -C "$TOP/kmod/core/test" check
+	else
+		add_missing "unit: kmod/core" "kmod/core/test/Makefile missing"
+	fi
+	if [ -f "$TOP/userspace/Makefile" ]; then
+		run_tap "unit: userspace" make -s --no-print-directory -C "$TOP/userspace" check
+	else
+		add_missing "unit: userspace" "userspace/Makefile missing"
+	fi
+fi
+
+if [ $vm = 1 ]; then
+	case "$kernels" in
+	all) series="6.1 6.12" ;;
+	*) series=${kernels//,/ } ;;
+	esac
+	for s in $series; do
+		echo "### vm: kernel $s"
+		"$TOP/selftests/vm/run.sh" --kernel "$s" | tee "$RES/vm-$s.out"
+		kver=$(sed -n 's/^# === kernel \([^ ]*\) .*/\1/p' "$RES/vm-$s.out" | head -n 1)
+		out="$TOP/build/vm/out-$kver"
+		if [ -z "$kver" ] || [ ! -f "$out/vm.tap" ]; then
+			add_missing "vm $s: runner" "no results (kernel $s not installed or the runner failed)"
+			continue
+		fi
+		results+=("vm $s: runner	$out/vm.tap")
+		while read -r suite; do
+			[ -n "$suite" ] || continue
+			name=${suite//\//_}
+			name=${name%.sh}
+			if [ -f "$out/$name.tap" ]; then
+				results+=("vm $s: $suite	$out/$name.tap")
+			else
+				add_missing "vm $s: $suite" "no TAP output"
+			fi
+		done <"$out/suites"
+	done
+fi
+
+# Count TAP test points: "ok", "not ok", "# SKIP" (and a "1..0 # SKIP" plan
+# as one skip); a plan that promised more points than ran counts the rest
+# as failed.
+echo
+echo "### summary"
+tp=0 tf=0 ts=0
+for r in "${results[@]}"; do
+	label=${r%%	*}
+	f=${r#*	}
+	read -r p fl sk <<<"$(awk '
+		/^[ \t]*#/ { next }
+		/^1\.\.0/ { if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++; next }
+		/^1\.\.[0-9]+/ { sub(/^1\.\./, ""); plan = $0 + 0; next }
+		/^not ok/ { n++; if ($0 ~ /# *(TODO|todo)/) p++; else f++; next }
+		/^ok/ { n++; if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++; else p++; next }
+		END {
+			if (plan > n) f += plan - n
+			printf "%d %d %d\n", p, f, s
+		}' "$f")"
+	st=PASS
+	[ "$fl" -gt 0 ] && st=FAIL
+	[ "$fl" -eq 0 ] && [ "$p" -eq 0 ] && [ "$sk" -gt 0 ] && st=SKIP
+	printf '%-4s %-44s %3d passed, %3d failed, %3d skipped\n' "$st" "$label" "$p" "$fl" "$sk"
+	tp=$((tp + p))
+	tf=$((tf + fl))
+	ts=$((ts + sk))
+done
+echo "$tp passed, $tf failed, $ts skipped"
+[ "$tf" -eq 0 ] && [ ${#results[@]} -gt 0 ]
