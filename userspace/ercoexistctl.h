@@ -63,6 +63,8 @@ struct nlmsghdr *genl_request(struct nl *nl, void *buf, uint8_t cmd,
 			      uint16_t flags);
 /* Print "ercoexistctl: kernel refused: MSG" and return EXIT_REFUSED. */
 int report_refused(int err, const char *msg);
+/* The same, naming the request: "... kernel refused: MSG (WHAT)" */
+int report_refused_what(int err, const char *msg, const char *what);
 /* A request with no attributes and no answer but the ACK. */
 int genl_simple(struct nl *nl, uint8_t cmd, const struct nlattr *path_attr);
 

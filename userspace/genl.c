@@ -176,15 +176,19 @@ out:
 	return ret;
 }
 
-int report_refused(int err, const char *msg)
+int report_refused_what(int err, const char *msg, const char *what)
 {
 	if (err > 0)
 		err = -err;
-	if (msg && msg[0])
-		fprintf(stderr, PROG_NAME ": kernel refused: %s\n", msg);
-	else
-		fprintf(stderr, PROG_NAME ": kernel refused: %s\n", strerror(-err));
+	fprintf(stderr, PROG_NAME ": kernel refused: %s%s%s%s\n",
+		msg && msg[0] ? msg : strerror(-err), what ? " (" : "",
+		what ? what : "", what ? ")" : "");
 	return EXIT_REFUSED;
+}
+
+int report_refused(int err, const char *msg)
+{
+	return report_refused_what(err, msg, NULL);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
@@ -185,7 +187,7 @@ static const char *fam_flag(uint8_t f)
 
 static int del_rule(struct nl *nl, const struct found *f)
 {
-	char buf[512] = { 0 }, msg[256];
+	char buf[512] = { 0 }, msg[256], what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct fib_rule_hdr *frh;
 	int err;
@@ -208,16 +210,16 @@ static int del_rule(struct nl *nl, const struct found *f)
 	if (err == -ENOENT)
 		return EXIT_OK;		/* gone already */
 	if (err) {
-		fprintf(stderr, PROG_NAME ": ip %s rule del pref %u table %u: ",
-			fam_flag(f->family), f->pref, f->table);
-		return report_refused(err, msg);
+		snprintf(what, sizeof(what), "ip %s rule del pref %u table %u",
+			 fam_flag(f->family), f->pref, f->table);
+		return report_refused_what(err, msg, what);
 	}
 	return EXIT_OK;
 }
 
 static int del_route(struct nl *nl, const struct found *f)
 {
-	char buf[512] = { 0 }, msg[256];
+	char buf[512] = { 0 }, msg[256], what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int err;
@@ -242,9 +244,9 @@ static int del_route(struct nl *nl, const struct found *f)
 	if (err == -ENOENT || err == -ESRCH)
 		return EXIT_OK;
 	if (err) {
-		fprintf(stderr, PROG_NAME ": ip %s route del table %u: ",
-			fam_flag(f->family), f->table);
-		return report_refused(err, msg);
+		snprintf(what, sizeof(what), "ip %s route del table %u",
+			 fam_flag(f->family), f->table);
+		return report_refused_what(err, msg, what);
 	}
 	return EXIT_OK;
 }
@@ -304,7 +306,7 @@ static int cleanup(struct nl *nl, const struct want *rules, size_t nrules,
 
 static int add_rule(struct nl *nl, const struct want *w)
 {
-	char buf[512] = { 0 }, msg[256];
+	char buf[512] = { 0 }, msg[256], what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct fib_rule_hdr *frh;
 	int err;
@@ -324,17 +326,37 @@ static int add_rule(struct nl *nl, const struct want *w)
 	if (err == -EEXIST)
 		return EXIT_OK;		/* identical rule present: keep it */
 	if (err) {
-		fprintf(stderr, PROG_NAME ": ip %s rule add fwmark 0x%x/0x%x lookup %u pref %u: ",
-			fam_flag(w->family), w->mark, w->mask, w->table, w->pref);
-		return report_refused(err, msg);
+		snprintf(what, sizeof(what), "ip %s rule add fwmark 0x%x/0x%x lookup %u pref %u",
+			 fam_flag(w->family), w->mark, w->mask, w->table, w->pref);
+		return report_refused_what(err, msg, what);
 	}
 	return EXIT_OK;
+}
+
+static bool dev_is_up(unsigned int ifindex)
+{
+	struct ifreq ifr;
+	bool up = false;
+	int fd;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (!if_indextoname(ifindex, ifr.ifr_name))
+		return false;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;	/* cannot tell: report the error */
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	else
+		up = true;
+	close(fd);
+	return up;
 }
 
 static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
 		     const void *gw)
 {
-	char buf[512] = { 0 }, msg[256], a[INET6_ADDRSTRLEN] = "";
+	char buf[512] = { 0 }, msg[256], a[INET6_ADDRSTRLEN] = "", what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int err;
@@ -356,19 +378,19 @@ static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
 		return EXIT_OK;
 	if (gw)
 		inet_ntop(family, gw, a, sizeof(a));
-	if (err == -ENETDOWN || !gw) {
+	snprintf(what, sizeof(what), "ip %s route replace default%s%s dev %s table %u",
+		 fam_flag(family), gw ? " via " : "", a, p->dev, p->table);
+	if (!dev_is_up(p->ifindex) || !gw) {
 		/*
-		 * The kernel refuses next hops on a down device, and a tunnel
-		 * may not carry the other family at all: not fatal.
+		 * The kernel refuses next hops on a down device (and IPv4
+		 * flushes routes through a device set down), and a tunnel may
+		 * not carry the other family at all: not fatal.
 		 */
-		fprintf(stderr, PROG_NAME ": warning: ip %s route default%s%s dev %s table %u not installed: %s (run load again when the device is up)\n",
-			fam_flag(family), gw ? " via " : "", a, p->dev, p->table,
-			msg[0] ? msg : strerror(-err));
+		fprintf(stderr, PROG_NAME ": warning: %s: %s; not installed (load again when the device is up)\n",
+			what, msg[0] ? msg : strerror(-err));
 		return EXIT_OK;
 	}
-	fprintf(stderr, PROG_NAME ": ip %s route replace default%s%s dev %s table %u: ",
-		fam_flag(family), gw ? " via " : "", a, p->dev, p->table);
-	return report_refused(err, msg);
+	return report_refused_what(err, msg, what);
 }
 
 int rtnl_install(const struct config *c)
