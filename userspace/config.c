@@ -56,10 +56,15 @@ void config_free(struct config *c)
 	free(c->azure.deployment);
 	free(c->azure.vpn_type);
 	free(c->azure.vpn_sku);
+	free(c->azure.er_sku);
+	free(c->azure.udr);
 	c->err = NULL;
 	c->pfx = NULL;
 	c->nerr = c->npfx = c->cap_pfx = 0;
 	c->azure.deployment = c->azure.vpn_type = c->azure.vpn_sku = NULL;
+	c->azure.er_sku = NULL;
+	c->azure.udr = NULL;
+	c->azure.nudr = 0;
 }
 
 static const char *display_name(const struct config *c)
@@ -547,12 +552,13 @@ static int parse_bool(const char *v, enum cfg_tristate *out)
 }
 
 static void set_str(struct config *c, int line, const char *key, char **dst,
-		    const char *v, const char *const *words, int n)
+		    int *dst_line, const char *v, const char *const *words, int n)
 {
 	if (*dst) {
 		cfg_err(c, line, "duplicate key '%s'", key);
 		return;
 	}
+	*dst_line = line;
 	if (words) {
 		int i = word_index(v, words, n);
 
@@ -567,6 +573,24 @@ static void set_str(struct config *c, int line, const char *key, char **dst,
 		abort();
 }
 
+static void add_udr(struct config *c, int line, const char *v)
+{
+	struct cfg_azure *a = &c->azure;
+	struct cfg_prefix p, *np;
+	const char *why;
+
+	if (parse_prefix(v, &p, &why)) {
+		cfg_err(c, line, "%s in GatewaySubnetUdr '%s'", why, v);
+		return;
+	}
+	p.line = line;
+	np = realloc(a->udr, (a->nudr + 1) * sizeof(*np));
+	if (!np)
+		abort();
+	a->udr = np;
+	a->udr[a->nudr++] = p;
+}
+
 static void parse_azure_key(struct config *c, int line, const char *key,
 			    const char *v)
 {
@@ -574,22 +598,33 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 	static const char *const types[] = { "route-based", "policy-based" };
 	struct cfg_azure *a = &c->azure;
 	enum cfg_tristate *t = NULL;
+	int *t_line = NULL;
 	const char *why;
 	uint32_t u;
 
 	if (!strcasecmp(key, "Deployment")) {
-		set_str(c, line, "Deployment", &a->deployment, v, deployments, 2);
+		set_str(c, line, "Deployment", &a->deployment,
+			&a->deployment_line, v, deployments, 2);
 	} else if (!strcasecmp(key, "VpnType")) {
-		set_str(c, line, "VpnType", &a->vpn_type, v, types, 2);
+		set_str(c, line, "VpnType", &a->vpn_type, &a->vpn_type_line,
+			v, types, 2);
 	} else if (!strcasecmp(key, "VpnSku")) {
-		set_str(c, line, "VpnSku", &a->vpn_sku, v, NULL, 0);
+		set_str(c, line, "VpnSku", &a->vpn_sku, &a->vpn_sku_line,
+			v, NULL, 0);
+	} else if (!strcasecmp(key, "ErSku")) {
+		set_str(c, line, "ErSku", &a->er_sku, &a->er_sku_line,
+			v, NULL, 0);
 	} else if (!strcasecmp(key, "GatewaySubnet")) {
 		if (a->has_subnet)
 			cfg_err(c, line, "duplicate key 'GatewaySubnet'");
 		else if (parse_prefix(v, &a->subnet, &why))
 			cfg_err(c, line, "%s in GatewaySubnet '%s'", why, v);
-		else
+		else {
+			a->subnet.line = line;
 			a->has_subnet = true;
+		}
+	} else if (!strcasecmp(key, "GatewaySubnetUdr")) {
+		add_udr(c, line, v);
 	} else if (!strcasecmp(key, "Asn")) {
 		if (a->has_asn)
 			cfg_err(c, line, "duplicate key 'Asn'");
@@ -597,14 +632,21 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 			cfg_err(c, line, "invalid Asn '%s'", v);
 		else {
 			a->asn = u;
+			a->asn_line = line;
 			a->has_asn = true;
 		}
 	} else if (!strcasecmp(key, "Transit")) {
 		t = &a->transit;
+		t_line = &a->transit_line;
 	} else if (!strcasecmp(key, "PointToSite")) {
 		t = &a->p2s;
+		t_line = &a->p2s_line;
 	} else if (!strcasecmp(key, "ForcedTunneling")) {
 		t = &a->forced_tunneling;
+		t_line = &a->forced_tunneling_line;
+	} else if (!strcasecmp(key, "RouteServer")) {
+		t = &a->route_server;
+		t_line = &a->route_server_line;
 	} else {
 		cfg_err(c, line, "unknown key '%s' in section [Azure]", key);
 	}
@@ -613,6 +655,8 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 			cfg_err(c, line, "duplicate key '%s'", key);
 		else if (parse_bool(v, t))
 			cfg_err(c, line, "invalid %s '%s' (use yes, no)", key, v);
+		else
+			*t_line = line;
 	}
 }
 
@@ -943,6 +987,8 @@ void config_print(const struct config *c, FILE *f)
 			fprintf(f, "VpnType = %s\n", a->vpn_type);
 		if (a->vpn_sku)
 			fprintf(f, "VpnSku = %s\n", a->vpn_sku);
+		if (a->er_sku)
+			fprintf(f, "ErSku = %s\n", a->er_sku);
 		if (a->has_asn)
 			fprintf(f, "Asn = %u\n", a->asn);
 		if (a->transit)
@@ -952,5 +998,11 @@ void config_print(const struct config *c, FILE *f)
 		if (a->forced_tunneling)
 			fprintf(f, "ForcedTunneling = %s\n",
 				tristate(a->forced_tunneling));
+		if (a->route_server)
+			fprintf(f, "RouteServer = %s\n",
+				tristate(a->route_server));
+		for (i = 0; i < a->nudr; i++)
+			fprintf(f, "GatewaySubnetUdr = %s\n",
+				format_prefix(&a->udr[i], buf, sizeof(buf)));
 	}
 }

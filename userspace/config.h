@@ -67,13 +67,22 @@ struct cfg_azure {
 	bool present;
 	int line;
 	char *deployment;	/* resource-manager | classic */
+	int deployment_line;
 	bool has_subnet;
-	struct cfg_prefix subnet;
+	struct cfg_prefix subnet;	/* .line: where it was set */
 	char *vpn_type;		/* route-based | policy-based */
+	int vpn_type_line;
 	char *vpn_sku;
+	int vpn_sku_line;
+	char *er_sku;		/* ErSku: the ExpressRoute gateway's SKU */
+	int er_sku_line;
 	bool has_asn;
 	uint32_t asn;
-	enum cfg_tristate transit, p2s, forced_tunneling;
+	int asn_line;
+	enum cfg_tristate transit, p2s, forced_tunneling, route_server;
+	int transit_line, p2s_line, forced_tunneling_line, route_server_line;
+	struct cfg_prefix *udr;	/* GatewaySubnetUdr (repeatable) */
+	size_t nudr;
 };
 
 struct cfg_error {

@@ -148,6 +148,31 @@ static bool same_policy(const struct config *a, const struct config *b)
 	return true;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* [Azure] survives a round trip (the lines differ, the values not). */
+static bool same_azure(const struct cfg_azure *a, const struct cfg_azure *b)
+{
+	size_t i;
+
+	if (a->present != b->present || !same_str(a->deployment, b->deployment) ||
+	    !same_str(a->vpn_type, b->vpn_type) || !same_str(a->vpn_sku, b->vpn_sku) ||
+	    !same_str(a->er_sku, b->er_sku) || a->has_subnet != b->has_subnet ||
+	    (a->has_subnet && prefix_cmp(&a->subnet, &b->subnet)) ||
+	    a->has_asn != b->has_asn || a->asn != b->asn ||
+	    a->transit != b->transit || a->p2s != b->p2s ||
+	    a->forced_tunneling != b->forced_tunneling ||
+	    a->route_server != b->route_server || a->nudr != b->nudr)
+		return false;
+	for (i = 0; i < a->nudr; i++)
+		if (prefix_cmp(&a->udr[i], &b->udr[i]))
+			return false;
+	return true;
+}
+
 static void test_good_fixtures(void)
 {
 	char **files, *s1, *s2, *err;
@@ -177,7 +202,8 @@ static void test_good_fixtures(void)
 			tap_diag("first:\n%s\nsecond:\n%s", s1, s2);
 		tap_ok(same_policy(&c, &c2), "%s: round trip keeps the policy", files[i]);
 		parse_string(&c3, s2, "printed2");
-		tap_ok(same_policy(&c2, &c3) && c3.azure.present == c.azure.present,
+		tap_ok(same_policy(&c2, &c3) && same_azure(&c.azure, &c2.azure) &&
+		       same_azure(&c2.azure, &c3.azure),
 		       "%s: second round trip keeps the policy and [Azure]", files[i]);
 		free(s1);
 		free(s2);
@@ -266,9 +292,16 @@ static void test_spec_values(void)
 	       c.er.probe.set4 && !c.er.probe.set6, "full: IPv4 and IPv6 lines");
 	tap_ok(c.npfx == 7 && c.pfx[3].family == AF_INET6 && c.pfx[3].via == ERCX_VIA_ALL &&
 	       c.pfx[5].plen == 0, "full: IPv6 prefixes and default routes");
-	tap_ok(c.azure.deployment && !strcmp(c.azure.deployment, "classic") &&
-	       c.azure.transit == CFG_YES && c.azure.p2s == CFG_NO,
+	tap_ok(c.azure.deployment && !strcmp(c.azure.deployment, "resource-manager") &&
+	       c.azure.transit == CFG_YES && c.azure.p2s == CFG_NO &&
+	       c.azure.route_server == CFG_YES && c.azure.route_server_line == 49,
 	       "full: [Azure] values normalised");
+	tap_ok(c.azure.nudr == 2 && c.azure.udr[0].line == 52 &&
+	       c.azure.udr[1].family == AF_INET6 && c.azure.udr[1].plen == 48 &&
+	       c.azure.er_sku && !strcmp(c.azure.er_sku, "ErGw1AZ") &&
+	       c.azure.subnet.line == 43 && c.azure.vpn_sku_line == 45 &&
+	       c.azure.asn_line == 47,
+	       "full: ErSku, RouteServer, repeated GatewaySubnetUdr and the key lines kept");
 	config_free(&c);
 
 	parse_string(&c, "[ExpressRoute]\nDevice=a\n[VPN]\nDevice=b\nMSS=1200\n", "x");
