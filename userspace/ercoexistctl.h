@@ -11,6 +11,7 @@
 #include <linux/ercoexist.h>
 
 #include "config.h"
+#include "rules.h"
 
 #define PROG_NAME	"ercoexistctl"
 #define PROG_VERSION	"v0.1.0"
@@ -87,8 +88,12 @@ int rtnl_install(const struct config *c);
 /* Remove every route and rule with protocol RTPROT_ERCOEXIST.  Exit status. */
 int rtnl_flush(void);
 
-/* load.c: print a validation result (text or JSON).  Exit status. */
-int report_check(const struct config *c, const char *file);
+/*
+ * load.c: print a validation result (text or JSON): the syntax errors of @c
+ * and the rule findings @fs.  Exit status: 1 for any error, else 0.
+ */
+int report_check(const struct config *c, const struct findings *fs,
+		 const char *file);
 
 /* ---- subcommands ---- */
 int cmd_load(int argc, char **argv);

@@ -10,16 +10,34 @@
 #include "ercoexistctl.h"
 #include "json.h"
 
-/* Shared with check.c: report the result of a validation. */
-int report_check(const struct config *c, const char *file)
+static const char *shown(const char *file)
 {
+	return strcmp(file, "-") ? file : "<stdin>";
+}
+
+static void count_text(FILE *f, size_t n, const char *what)
+{
+	fprintf(f, "%zu %s%s", n, what, n == 1 ? "" : "s");
+}
+
+/*
+ * Shared with check.c: report the result of a validation.  Syntax errors
+ * are "FILE:LINE: message", rule findings "FILE:LINE: SEVERITY[RULE]:
+ * message", both on stderr as compilers print them; the summary of a valid
+ * file goes to stdout.
+ */
+int report_check(const struct config *c, const struct findings *fs,
+		 const char *file)
+{
+	size_t nerr = c->nerr + fs->nerr;
 	size_t i;
 
 	config_print_errors(c, stderr);
+	findings_print(c, fs, stderr);
 	json_begin();
 	print_uint(PRINT_JSON, "schema", NULL, 1);
 	print_string(PRINT_JSON, "file", NULL, file);
-	print_bool(PRINT_JSON, "valid", NULL, c->nerr == 0);
+	print_bool(PRINT_JSON, "valid", NULL, nerr == 0);
 	if (c->nerr) {
 		open_json_array("errors");
 		for (i = 0; i < c->nerr; i++) {
@@ -29,15 +47,28 @@ int report_check(const struct config *c, const char *file)
 			close_json_object();
 		}
 		close_json_array();
-		fprintf(stderr, "%s: %zu error%s\n", strcmp(file, "-") ? file : "<stdin>",
-			c->nerr, c->nerr == 1 ? "" : "s");
+	}
+	findings_print_json(fs);
+	print_u64(PRINT_JSON, "warnings", NULL, fs->nwarn);
+	if (nerr) {
+		fprintf(stderr, "%s: ", shown(file));
+		count_text(stderr, nerr, "error");
+		if (fs->nwarn) {
+			fputs(", ", stderr);
+			count_text(stderr, fs->nwarn, "warning");
+		}
+		fputc('\n', stderr);
 	} else {
 		print_u64(PRINT_JSON, "prefixes", NULL, c->npfx);
-		print_text("%s: ok (%zu prefix%s)\n", strcmp(file, "-") ? file : "<stdin>",
-			   c->npfx, c->npfx == 1 ? "" : "es");
+		print_text("%s: ok (%zu prefix%s", shown(file), c->npfx,
+			   c->npfx == 1 ? "" : "es");
+		if (fs->nwarn)
+			print_text(", %zu warning%s", fs->nwarn,
+				   fs->nwarn == 1 ? "" : "s");
+		print_text(")\n");
 	}
 	json_end();
-	return c->nerr ? EXIT_USAGE : EXIT_OK;
+	return nerr ? EXIT_USAGE : EXIT_OK;
 }
 
 int cmd_load(int argc, char **argv)
@@ -49,6 +80,7 @@ int cmd_load(int argc, char **argv)
 	};
 	const char *file = DEFAULT_CONFIG;
 	bool check = false;
+	struct findings fs = { 0 };
 	struct config c;
 	uint32_t gen = 0;
 	struct nl nl;
@@ -74,16 +106,17 @@ int cmd_load(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	config_parse_file(&c, file, CFG_RESOLVE_DEVICES);
-	if (check || c.nerr) {
-		ret = report_check(&c, file);
-		config_free(&c);
-		return ret;
+	if (!c.nerr)
+		rules_check(&c, &fs);
+	/* Errors, syntax or coexistence rules, stop here: nothing is sent. */
+	if (check || c.nerr || fs.nerr) {
+		ret = report_check(&c, &fs, file);
+		goto out;
 	}
+	findings_print(&c, &fs, stderr);	/* warnings: load anyway */
 	ret = genl_open(&nl);
-	if (ret) {
-		config_free(&c);
-		return ret;
-	}
+	if (ret)
+		goto out;
 	ret = kernel_set_config(&nl, &c, &gen);
 	nl_close(&nl);
 	if (!ret)
@@ -94,9 +127,16 @@ int cmd_load(int argc, char **argv)
 		print_bool(PRINT_JSON, "loaded", NULL, true);
 		print_u64(PRINT_ANY, "prefixes", "ercoexist: loaded %llu prefixes",
 			  c.npfx);
-		print_uint(PRINT_ANY, "generation", " (generation %u)\n", gen);
+		print_uint(PRINT_ANY, "generation", " (generation %u)", gen);
+		if (fs.nwarn)
+			print_text(", %zu warning%s", fs.nwarn,
+				   fs.nwarn == 1 ? "" : "s");
+		print_text("\n");
+		findings_print_json(&fs);
 		json_end();
 	}
+out:
+	findings_free(&fs);
 	config_free(&c);
 	return ret;
 }

@@ -8,6 +8,10 @@ set -u
 BIN=$(realpath "$1")
 cd "$(dirname "$0")" || exit 1
 PY=/usr/bin/python3
+# The host rules (rp_filter, tunnel MTU) read $ERCX_PROCFS_ROOT/proc and /sys:
+# point them at a directory that does not exist unless a test says otherwise.
+NOPROC=$PWD/fixtures/procfs/none
+export ERCX_PROCFS_ROOT=$NOPROC
 n=0
 failed=0
 T=$(mktemp -d)
@@ -92,9 +96,100 @@ run -j check fixtures/good-full.conf
 [ $rc -eq 0 ] && $PY -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d == {"schema": 1, "file": "fixtures/good-full.conf", "valid": True, "prefixes": 7}, d
+f = d.pop("findings")
+assert d == {"schema": 1, "file": "fixtures/good-full.conf", "valid": True, "warnings": 2, "prefixes": 7}, d
+assert [(x["rule"], x["severity"], x["line"]) for x in f] == [
+    ("prefix-vpn-more-specific", "warning", 34), ("azure-vpn-sku-unlisted", "warning", 45)], f
+assert all(set(x) == {"rule", "severity", "line", "message"} for x in f), f
 ' "$T/out"
-ok $? "-j check: valid file"
+ok $? "-j check: valid file with two warnings: exit 0, findings with rule, severity, line, message"
+
+run check fixtures/good-full.conf
+[ $rc -eq 0 ] && grep -qx "fixtures/good-full.conf: ok (7 prefixes, 2 warnings)" "$T/out" &&
+	[ "$(grep -c '^fixtures/good-full.conf:[0-9]*: warning\[' "$T/err")" = 2 ]
+ok $? "check: warnings alone exit 0, printed as FILE:LINE: warning[RULE]: ..."
+
+run -j check fixtures/bad-syntax.conf
+[ $rc -eq 1 ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["valid"] is False and d["findings"] == [] and d["warnings"] == 0, d
+' "$T/out"
+ok $? "-j check: syntax errors stop before the rules (findings empty)"
+
+# Every rule fixture through the real binary: exit status and diagnostics.
+for f in fixtures/rules/*.conf; do
+	root=$NOPROC
+	p=$(sed -n 's/^# procfs: //p' "$f")
+	[ -n "$p" ] && root=$PWD/fixtures/procfs/$p
+	sed -n 's/^# expect: \([^ ]*\) \([^ ]*\) \([0-9]*\)$/\3 \2 \1/p' "$f" >"$T/want"
+	ERCX_PROCFS_ROOT=$root run check "$f"
+	sed -n "s|^$f:\([0-9]*\): \([a-z]*\)\[\([a-z0-9-]*\)\]: .*|\1 \2 \3|p" "$T/err" >"$T/got"
+	want_rc=0
+	grep -q " error " "$T/want" && want_rc=1
+	if [ -s "$T/want" ]; then
+		nw=$(wc -l <"$T/want")
+		[ $rc -eq $want_rc ] && diff "$T/want" "$T/got" >/dev/null &&
+			[ "$(wc -l <"$T/err")" -eq $((nw + want_rc)) ]
+		ok $? "check $f: exit $want_rc, $(tr '\n' ' ' <"$T/want")"
+	else
+		[ $rc -eq 0 ] && [ ! -s "$T/err" ] && grep -q ": ok (" "$T/out"
+		ok $? "check $f: exit 0, no diagnostics"
+	fi
+done
+
+ERCX_PROCFS_ROOT=$PWD/fixtures/procfs/gw-strict run -j check fixtures/rules/rp-filter-strict.fail.conf
+[ $rc -eq 0 ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["valid"] is True and d["warnings"] == 1, d
+x = d["findings"][0]
+assert (x["rule"], x["severity"], x["line"]) == ("rp-filter-strict", "warning", 5), x
+assert "net.ipv4.conf.er0.rp_filter=2" in x["message"], x
+' "$T/out"
+ok $? "-j check: rp-filter-strict from a fake procfs, with the sysctl remedy"
+
+run check --list-rules
+[ $rc -eq 0 ] && [ "$(wc -l <"$T/out")" -ge 17 ]
+ok $? "check --list-rules lists the rules"
+cut -d' ' -f1 "$T/out" >"$T/rules"
+miss=
+while read -r r; do
+	grep -q "^\.B $r\$" ../man/ercoexistctl.8 || miss="$miss man:$r"
+	grep -q "\`\`$r\`\`" ../../Documentation/admin-guide-azure.rst || miss="$miss rst:$r"
+done <"$T/rules"
+[ -z "$miss" ] || echo "# missing:$miss"
+[ -z "$miss" ]
+ok $? "every rule id is documented in ercoexistctl(8) and admin-guide-azure.rst"
+
+run -j check --list-rules
+[ $rc -eq 0 ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = [r["rule"] for r in d["rules"]]
+assert len(ids) == len(set(ids)) and "azure-gatewaysubnet-size" in ids, ids
+assert {r["severity"] for r in d["rules"]} == {"error", "warning"}, d
+' "$T/out"
+ok $? "-j check --list-rules: rule, severity, summary"
+
+# The real /proc: a path device on this host (lo) gets the warning exactly
+# when max(all, lo) rp_filter is 1.
+cat >"$T/host.conf" <<'CONF'
+[ExpressRoute]
+Device = lo
+[VPN]
+Device = ercx-nodev0
+CONF
+all=$(cat /proc/sys/net/ipv4/conf/all/rp_filter 2>/dev/null || echo 0)
+lo=$(cat /proc/sys/net/ipv4/conf/lo/rp_filter 2>/dev/null || echo 0)
+eff=$((all > lo ? all : lo))
+ERCX_PROCFS_ROOT= run check "$T/host.conf"
+if [ "$eff" -eq 1 ]; then
+	[ $rc -eq 0 ] && grep -q "^$T/host.conf:2: warning\[rp-filter-strict\]" "$T/err"
+else
+	[ $rc -eq 0 ] && ! grep -q "rp-filter-strict" "$T/err"
+fi
+ok $? "check reads the host's /proc: lo rp_filter all=$all lo=$lo -> effective $eff"
 
 run check fixtures/nonexistent.conf
 [ $rc -eq 1 ] && grep -qx "fixtures/nonexistent.conf: No such file or directory" "$T/err"
@@ -117,6 +212,55 @@ ok $? "check does not resolve devices"
 run load "$T/nodev.conf"
 [ $rc -eq 1 ] && grep -q "no such device" "$T/err" && [ ! -s "$T/out" ]
 ok $? "load of a bad config: exit 1 before any kernel contact"
+
+# A second device that exists here, for load tests that must get past
+# "no such device" (the module is not loaded on the host: a load that goes
+# on to the kernel ends with exit 3).
+dev2=$(ls /sys/class/net 2>/dev/null | grep -vx lo | head -1)
+if [ -n "$dev2" ]; then
+	cat >"$T/rule-err.conf" <<CONF
+[ExpressRoute]
+Device = lo
+[VPN]
+Device = $dev2
+Peer = 203.0.113.10
+[Underlay]
+Device = $dev2
+[Azure]
+GatewaySubnet = 10.17.255.224/28
+CONF
+	run load "$T/rule-err.conf"
+	[ $rc -eq 1 ] && grep -q "^$T/rule-err.conf:9: error\[azure-gatewaysubnet-size\]" "$T/err" &&
+		! grep -q "module is not loaded" "$T/err" && [ ! -s "$T/out" ]
+	ok $? "load refuses a coexistence error with exit 1 before any kernel contact"
+
+	run -j load "$T/rule-err.conf"
+	[ $rc -eq 1 ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["valid"] is False and d["findings"][0]["rule"] == "azure-gatewaysubnet-size", d
+' "$T/out"
+	ok $? "-j load: the refusal as JSON findings"
+
+	sed -i 's|/28|/27\nAsn = 65001|' "$T/rule-err.conf"
+	run load --check "$T/rule-err.conf"
+	[ $rc -eq 0 ] && grep -q "^$T/rule-err.conf:10: warning\[azure-asn\]" "$T/err" &&
+		grep -q ": ok (0 prefixes, 1 warning)" "$T/out"
+	ok $? "load --check: a warning alone exits 0"
+
+	run load "$T/rule-err.conf"
+	if [ -d /sys/module/ercoexist ]; then
+		skip "load with a warning goes on to the kernel" "the ercoexist module is loaded"
+	else
+		[ $rc -eq 3 ] && grep -q "warning\[azure-asn\]" "$T/err" &&
+			grep -q "module is not loaded" "$T/err"
+		ok $? "load prints a warning and goes on to the kernel (exit 3 here: no module)"
+	fi
+else
+	for t in 1 2 3 4; do
+		skip "load with rule findings ($t)" "no second network device"
+	done
+fi
 
 cat >"$T/lo.conf" <<'CONF'
 [ExpressRoute]

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Coexistence rules (see rules.h).  Each rule is a small function that
+ * reads the parsed config (and, for two of them, /proc and /sys) and adds
+ * findings; a finding names its rule id, severity and the line of the key
+ * that is wrong, and its message names the limit and the remedy.
+ *
+ * Sources: the Resource Manager guide ("RM", seeds/000) and the classic
+ * guide ("classic", seeds/001) to ExpressRoute and Site-to-Site VPN
+ * coexisting connections.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <linux/ercoexist.h>
+
+#include "json.h"
+#include "rules.h"
+
+#define AZURE_VPN_ASN	65515U
+#define GWSUBNET_MAXLEN	27
+
+const struct rule_info rule_table[] = {
+	{ "azure-gatewaysubnet-size", SEV_ERROR,
+	  "GatewaySubnet is longer than /27 (RM, classic)" },
+	{ "azure-gatewaysubnet-udr", SEV_ERROR,
+	  "a UDR on the gateway subnet includes the gateway subnet's own range (RM)" },
+	{ "azure-vpn-type", SEV_ERROR,
+	  "the VPN gateway is policy-based, not route-based (RM, classic)" },
+	{ "azure-vpn-sku-basic", SEV_ERROR,
+	  "the VPN gateway uses the Basic SKU (RM, classic)" },
+	{ "azure-er-sku-basic", SEV_ERROR,
+	  "the ExpressRoute gateway uses the Basic SKU (classic; RM: the coexist configuration)" },
+	{ "azure-vpn-sku-unlisted", SEV_WARNING,
+	  "the VPN gateway SKU is not one the guide lists for coexistence (RM, classic)" },
+	{ "azure-er-sku-unlisted", SEV_WARNING,
+	  "the ExpressRoute gateway SKU is not one the classic guide lists" },
+	{ "azure-asn", SEV_WARNING,
+	  "the VPN gateway ASN is not the default 65515 (RM)" },
+	{ "azure-transit-asn", SEV_ERROR,
+	  "Transit = yes but the VPN gateway ASN is not 65515 (RM)" },
+	{ "azure-transit-route-server", SEV_ERROR,
+	  "Transit = yes without Azure Route Server (RM)" },
+	{ "azure-classic-transit", SEV_ERROR,
+	  "transit routing in the classic model" },
+	{ "azure-classic-p2s", SEV_ERROR,
+	  "point-to-site in the classic model" },
+	{ "azure-classic-forced-tunneling", SEV_ERROR,
+	  "forced tunneling on the S2S VPN gateway in the classic model" },
+	{ "azure-vpn-underlay", SEV_WARNING,
+	  "nothing keeps the VPN's own packets on the Internet: no [VPN] Peer or no [Underlay] Device (RM note, classic)" },
+	{ "prefix-vpn-more-specific", SEV_WARNING,
+	  "a VPN-only prefix is more specific than a prefix ExpressRoute carries" },
+	{ "vpn-mss-mtu", SEV_WARNING,
+	  "the VPN MSS does not fit the tunnel device's MTU" },
+	{ "rp-filter-strict", SEV_WARNING,
+	  "strict reverse-path filtering (rp_filter = 1) on a path device" },
+};
+
+const size_t rule_count = sizeof(rule_table) / sizeof(rule_table[0]);
+
+const struct rule_info *rule_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rule_count; i++)
+		if (!strcmp(rule_table[i].id, id))
+			return &rule_table[i];
+	return NULL;
+}
+
+const char *severity_name(enum rule_severity s)
+{
+	return s == SEV_ERROR ? "error" : "warning";
+}
+
+static void __attribute__((format(printf, 4, 5)))
+add(struct findings *fs, const char *id, int line, const char *fmt, ...)
+{
+	const struct rule_info *r = rule_find(id);
+	struct finding *v;
+	char *msg = NULL;
+	va_list ap;
+
+	if (!r)
+		abort();	/* a rule id missing from rule_table */
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		abort();
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+
+		v = realloc(fs->v, cap * sizeof(*v));
+		if (!v)
+			abort();
+		fs->v = v;
+		fs->cap = cap;
+	}
+	fs->v[fs->n].rule = r;
+	fs->v[fs->n].line = line;
+	fs->v[fs->n].seq = (int)fs->n;
+	fs->v[fs->n].msg = msg;
+	fs->n++;
+	if (r->severity == SEV_ERROR)
+		fs->nerr++;
+	else
+		fs->nwarn++;
+}
+
+void findings_free(struct findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		free(fs->v[i].msg);
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
+}
+
+/* ------------------------------------------------------------------------ */
+/* [Azure]                                                                   */
+
+static bool is_classic(const struct cfg_azure *a)
+{
+	return a->deployment && !strcmp(a->deployment, "classic");
+}
+
+/* The first line that makes sense for a finding about the whole section. */
+static int azure_line(const struct config *c)
+{
+	return c->azure.line ? c->azure.line : 1;
+}
+
+static void rule_gatewaysubnet_size(const struct config *c,
+				    struct findings *fs)
+{
+	const struct cfg_azure *a = &c->azure;
+	char p[PREFIX_STRLEN];
+
+	/* The guides state the limit for the IPv4 gateway subnet. */
+	if (!a->has_subnet || a->subnet.family != AF_INET ||
+	    a->subnet.plen <= GWSUBNET_MAXLEN)
+		return;
+	format_prefix(&a->subnet, p, sizeof(p));
+	if (is_classic(a))
+		add(fs, "azure-gatewaysubnet-size", a->subnet.line,
+		    "GatewaySubnet %s is /%u: coexisting ExpressRoute and VPN gateways need a gateway subnet of /27 or shorter (/26, /25); "
+		    "remedy, with downtime for the cross-premises connections: delete the existing gateway (Remove-AzureVNetGateway), "
+		    "export the network configuration, make GatewaySubnet /27 or shorter (add address space if none is left), "
+		    "upload it, then create the ExpressRoute gateway and the VPN gateway again",
+		    p, a->subnet.plen);
+	else
+		add(fs, "azure-gatewaysubnet-size", a->subnet.line,
+		    "GatewaySubnet %s is /%u: coexisting ExpressRoute and VPN gateways need a gateway subnet of /27 or shorter (/26, /25); "
+		    "remedy, with downtime for the cross-premises connections: delete the existing gateway, "
+		    "delete and recreate GatewaySubnet as /27 or shorter, recreate both the VPN and the ExpressRoute gateway, "
+		    "and link the virtual network to the circuit again",
+		    p, a->subnet.plen);
+}
+
+/* Does @a contain @b or @b contain @a? */
+static bool prefixes_overlap(const struct cfg_prefix *a,
+			     const struct cfg_prefix *b)
+{
+	unsigned int plen = a->plen < b->plen ? a->plen : b->plen;
+	unsigned int i;
+
+	if (a->family != b->family)
+		return false;
+	for (i = 0; i < plen / 8; i++)
+		if (a->addr[i] != b->addr[i])
+			return false;
+	if (plen % 8) {
+		uint8_t m = (uint8_t)(0xff << (8 - plen % 8));
+
+		if ((a->addr[i] ^ b->addr[i]) & m)
+			return false;
+	}
+	return true;
+}
+
+static void rule_gatewaysubnet_udr(const struct config *c,
+				   struct findings *fs)
+{
+	const struct cfg_azure *a = &c->azure;
+	char u[PREFIX_STRLEN], s[PREFIX_STRLEN];
+	size_t i;
+
+	if (!a->has_subnet)
+		return;
+	format_prefix(&a->subnet, s, sizeof(s));
+	for (i = 0; i < a->nudr; i++) {
+		if (!prefixes_overlap(&a->udr[i], &a->subnet))
+			continue;
+		format_prefix(&a->udr[i], u, sizeof(u));
+		add(fs, "azure-gatewaysubnet-udr", a->udr[i].line,
+		    "GatewaySubnetUdr %s includes the gateway subnet %s (line %d): a user-defined route on the gateway subnet "
+		    "must not include a route for the gateway subnet's own range, it interferes with the BGP traffic between "
+		    "the ExpressRoute and VPN gateways; remove that route from the route table associated with GatewaySubnet",
+		    u, s, a->subnet.line);
+	}
+}
+
+static void rule_vpn_type(const struct config *c, struct findings *fs)
+{
+	const struct cfg_azure *a = &c->azure;
+
+	if (!a->vpn_type || strcmp(a->vpn_type, "policy-based"))
+		return;
+	if (is_classic(a))
+		add(fs, "azure-vpn-type", a->vpn_type_line,
+		    "VpnType policy-based: only a route-based VPN gateway can coexist with ExpressRoute; "
+		    "delete the VPN gateway and create it again with -GatewayType DynamicRouting");
+	else
+		add(fs, "azure-vpn-type", a->vpn_type_line,
+		    "VpnType policy-based: only a route-based VPN gateway can coexist with ExpressRoute; "
+		    "recreate the VPN gateway with VpnType RouteBased (a policy-based on-premises device can still connect "
+		    "through a connection with 'policy-based traffic selectors')");
+}
+
+static const char *const rm_vpn_skus[] = {
+	"VpnGw1", "VpnGw2", "VpnGw3", "Standard", "HighPerformance", NULL,
+};
+static const char *const classic_skus[] = {
+	"Standard", "HighPerformance", "UltraPerformance", NULL,
+};
+
+static bool listed(const char *v, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcasecmp(v, *list))
+			return true;
+	return false;
+}
+
+static void rule_skus(const struct config *c, struct findings *fs)
+{
+	const struct cfg_azure *a = &c->azure;
+	bool classic = is_classic(a);
+	const char *vpn_list = classic ? "Standard, HighPerformance or UltraPerformance" :
+				       "VpnGw1, VpnGw2, VpnGw3, Standard or HighPerformance";
+
+	if (a->vpn_sku && !strcasecmp(a->vpn_sku, "Basic"))
+		add(fs, "azure-vpn-sku-basic", a->vpn_sku_line,
+		    "VpnSku Basic: ExpressRoute and VPN gateway coexistence is not supported on the Basic SKU; "
+		    "recreate the VPN gateway with %s", vpn_list);
+	else if (a->vpn_sku && !listed(a->vpn_sku, classic ? classic_skus : rm_vpn_skus))
+		add(fs, "azure-vpn-sku-unlisted", a->vpn_sku_line,
+		    "VpnSku %s is not a SKU the %s guide lists for coexisting gateways (%s); "
+		    "make sure it supports coexistence with ExpressRoute",
+		    a->vpn_sku, classic ? "classic" : "Resource Manager", vpn_list);
+
+	if (a->er_sku && !strcasecmp(a->er_sku, "Basic"))
+		add(fs, "azure-er-sku-basic", a->er_sku_line,
+		    "ErSku Basic: a Basic SKU gateway is not supported for coexisting connections, neither for the "
+		    "ExpressRoute gateway nor for the VPN gateway; recreate the ExpressRoute gateway with a non-Basic SKU "
+		    "(Standard, HighPerformance or UltraPerformance)");
+	else if (a->er_sku && classic && !listed(a->er_sku, classic_skus))
+		add(fs, "azure-er-sku-unlisted", a->er_sku_line,
+		    "ErSku %s is not a SKU the classic guide uses for the ExpressRoute gateway "
+		    "(Standard, HighPerformance or UltraPerformance)", a->er_sku);
+}
+
+static void rule_asn_transit(const struct config *c, struct findings *fs)
+{
+	const struct cfg_azure *a = &c->azure;
+	bool bad_asn = a->has_asn && a->asn != AZURE_VPN_ASN;
+
+	if (is_classic(a)) {
+		/* The classic guide has no BGP ASN rule; transit is refused. */
+		if (a->transit == CFG_YES)
+			add(fs, "azure-classic-transit", a->transit_line,
+			    "Transit = yes: the classic deployment model does not support transit routing between the local "
+			    "network on the Site-to-Site VPN and the one on ExpressRoute (a classic VNet cannot be a transit "
+			    "router); set Transit = no, or move to Resource Manager and use Azure Route Server");
+		return;
+	}
+	if (a->transit == CFG_YES) {
+		if (bad_asn)
+			add(fs, "azure-transit-asn", a->asn_line,
+			    "Asn %u with Transit = yes (line %d): for transit routing between ExpressRoute and VPN the ASN "
+			    "of the Azure VPN gateway must be 65515; set it to 65515, then reset the VPN gateway for the "
+			    "setting to take effect", a->asn, a->transit_line);
+		if (a->route_server != CFG_YES)
+			add(fs, "azure-transit-route-server",
+			    a->route_server_line ? a->route_server_line : a->transit_line,
+			    "Transit = yes%s: transit routing between a local network on ExpressRoute and one on the "
+			    "Site-to-Site VPN needs Azure Route Server; deploy Route Server in the virtual network and set "
+			    "RouteServer = yes, or set Transit = no",
+			    a->route_server == CFG_NO ? " with RouteServer = no" : " without RouteServer = yes");
+	} else if (bad_asn) {
+		add(fs, "azure-asn", a->asn_line,
+		    "Asn %u: keep the Azure VPN gateway's ASN at its default 65515 so that it works together with the "
+		    "ExpressRoute gateway (and transit routing stays possible); if you change it back to 65515, reset the "
+		    "VPN gateway for the setting to take effect", a->asn);
+	}
+}
+
+static void rule_classic(const struct config *c, struct findings *fs)
+{
+	const struct cfg_azure *a = &c->azure;
+
+	if (!is_classic(a))
+		return;
+	if (a->p2s == CFG_YES)
+		add(fs, "azure-classic-p2s", a->p2s_line,
+		    "PointToSite = yes: in the classic model point-to-site VPN and ExpressRoute cannot coexist for the "
+		    "same VNet; remove the point-to-site configuration (or move to Resource Manager, where it can be added "
+		    "to the coexisting gateways)");
+	if (a->forced_tunneling == CFG_YES)
+		add(fs, "azure-classic-forced-tunneling", a->forced_tunneling_line,
+		    "ForcedTunneling = yes: in the classic model forced tunneling cannot be enabled on the Site-to-Site "
+		    "VPN gateway; disable it there (Internet-bound traffic can be forced back on-premises only via "
+		    "ExpressRoute)");
+}
+
+static void rule_underlay(const struct config *c, struct findings *fs)
+{
+	bool peer = c->vpn.peer.set4 || c->vpn.peer.set6;
+	const char *why;
+	int line;
+
+	if (peer && c->underlay.dev[0])
+		return;
+	if (!peer) {
+		why = "[VPN] Peer is not set";
+		line = c->section_line[1] ? c->section_line[1] : azure_line(c);
+	} else {
+		why = "[Underlay] Device is not set";
+		line = c->section_line[2] ? c->section_line[2] :
+		       c->vpn.peer.line4 ? c->vpn.peer.line4 : c->vpn.peer.line6;
+	}
+	if (is_classic(&c->azure))
+		add(fs, "azure-vpn-underlay", line,
+		    "%s: the classic guide requires a static route in the local network that sends the Site-to-Site "
+		    "VPN connection to the public Internet; set [VPN] Peer (the Azure VPN gateway's public IP) and "
+		    "[Underlay] Device and Gateway so that ercoexist keeps the VPN's packets off ExpressRoute", why);
+	else
+		add(fs, "azure-vpn-underlay", line,
+		    "%s: with ExpressRoute Microsoft peering the Azure VPN gateway's public IP can be learned over "
+		    "ExpressRoute, and the backup VPN then fails with it; the guide says to route the VPN connection to "
+		    "the Internet: set [VPN] Peer and [Underlay] Device and Gateway so that ercoexist keeps the VPN's "
+		    "packets off ExpressRoute", why);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Policy                                                                    */
+
+static int cmp_pfx(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+static void mask_prefix(struct cfg_prefix *p, unsigned int plen)
+{
+	unsigned int i, bytes = p->family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < bytes; i++) {
+		int keep = (int)plen - (int)i * 8;
+
+		if (keep >= 8)
+			continue;
+		p->addr[i] &= keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+	p->plen = (uint8_t)plen;
+}
+
+/*
+ * For each VPN-only prefix, the longest ER-carried prefix that contains it.
+ * Only the prefix lengths ER actually uses are probed, so the cost is
+ * O(n log n * distinct lengths), fine for the 100,000 prefixes the module
+ * takes.
+ */
+static void rule_vpn_more_specific(const struct config *c,
+				   struct findings *fs)
+{
+	bool lens[2][129] = { { false } };
+	struct cfg_prefix *er;
+	size_t i, ner = 0;
+
+	er = malloc((c->npfx ? c->npfx : 1) * sizeof(*er));
+	if (!er)
+		abort();
+	for (i = 0; i < c->npfx; i++) {
+		if (!(c->pfx[i].via & ERCX_VIA_ER))
+			continue;
+		er[ner] = c->pfx[i];
+		lens[c->pfx[i].family == AF_INET6][c->pfx[i].plen] = true;
+		ner++;
+	}
+	if (ner)
+		qsort(er, ner, sizeof(*er), cmp_pfx);
+	for (i = 0; i < c->npfx && ner; i++) {
+		const struct cfg_prefix *p = &c->pfx[i];
+		const struct cfg_prefix *hit = NULL;
+		char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+		int l;
+
+		if (p->via != ERCX_VIA_VPN)
+			continue;
+		for (l = (int)p->plen - 1; l >= 0 && !hit; l--) {
+			struct cfg_prefix key = *p;
+
+			if (!lens[p->family == AF_INET6][l])
+				continue;
+			mask_prefix(&key, (unsigned int)l);
+			hit = bsearch(&key, er, ner, sizeof(*er), cmp_pfx);
+		}
+		if (!hit)
+			continue;
+		format_prefix(p, a, sizeof(a));
+		format_prefix(hit, b, sizeof(b));
+		add(fs, "prefix-vpn-more-specific", p->line,
+		    "VPN-only prefix %s is more specific than %s (line %d), which ExpressRoute carries: longest prefix "
+		    "match sends %s over the VPN even while ExpressRoute is up (Azure decides the same way); if that is "
+		    "not intended, add 'er' to this line or remove it",
+		    a, b, hit->line, a);
+	}
+	free(er);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Host                                                                      */
+
+static const char *procfs_root(void)
+{
+	const char *r = getenv(ERCX_PROCFS_ROOT_ENV);
+
+	return r ? r : "";
+}
+
+/* Read one integer from ROOT/@rel (printf-style).  0 or -1. */
+static int __attribute__((format(printf, 2, 3)))
+read_int(long *out, const char *fmt, ...)
+{
+	char *rel = NULL, *path = NULL;
+	va_list ap;
+	FILE *f;
+	int ret = -1;
+
+	va_start(ap, fmt);
+	if (vasprintf(&rel, fmt, ap) < 0)
+		rel = NULL;
+	va_end(ap);
+	if (!rel || asprintf(&path, "%s%s", procfs_root(), rel) < 0)
+		path = NULL;
+	free(rel);
+	if (!path)
+		abort();
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", out) == 1)
+		ret = 0;
+	fclose(f);
+	return ret;
+}
+
+static void rule_mss_mtu(const struct config *c, struct findings *fs)
+{
+	long mtu;
+	int line;
+
+	if (!c->vpn.dev[0] ||
+	    read_int(&mtu, "/sys/class/net/%s/mtu", c->vpn.dev) || mtu <= 0)
+		return;		/* no such device here: nothing to compare */
+	if ((long)c->mss > mtu - 40) {
+		line = c->mss_line ? c->mss_line : c->vpn.dev_line;
+		add(fs, "vpn-mss-mtu", line,
+		    "MSS %u%s is larger than the MTU %ld of %s allows for IPv4 (MTU - 40 = %ld): full-size segments "
+		    "opened through the tunnel will be fragmented or dropped; set MSS = %ld or less (Azure's guidance "
+		    "for VPN devices: MSS 1350 with a tunnel MTU of 1400)",
+		    c->mss, c->mss_line ? "" : " (default)", mtu, c->vpn.dev,
+		    mtu - 40, mtu - 40);
+	}
+	if (c->mss6_line && (long)c->mss6 > mtu - 60)
+		add(fs, "vpn-mss-mtu", c->mss6_line,
+		    "MSS6 %u is larger than the MTU %ld of %s allows for IPv6 (MTU - 60 = %ld): full-size segments "
+		    "will be dropped; set MSS6 = %ld or less",
+		    c->mss6, mtu, c->vpn.dev, mtu - 60, mtu - 60);
+}
+
+/* sysctl(8) writes a '.' in a device name as '/'. */
+static void sysctl_dev(const char *dev, char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s", dev);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '.')
+			buf[i] = '/';
+}
+
+static void rule_rp_filter_dev(const struct cfg_path *p, const char *sec,
+			       struct findings *fs)
+{
+	char name[IF_NAMESIZE + 1];
+	long all = 0, dev;
+
+	if (!p->dev[0] ||
+	    read_int(&dev, "/proc/sys/net/ipv4/conf/%s/rp_filter", p->dev))
+		return;		/* no such device here */
+	if (read_int(&all, "/proc/sys/net/ipv4/conf/all/rp_filter"))
+		all = 0;
+	if ((all > dev ? all : dev) != 1)
+		return;
+	sysctl_dev(p->dev, name, sizeof(name));
+	add(fs, "rp-filter-strict", p->dev_line,
+	    "strict reverse-path filtering on the %s device %s (rp_filter: all = %ld, %s = %ld; the kernel uses the "
+	    "larger): replies that come back by the other path, after a failover or for asymmetric flows, are dropped; "
+	    "use loose mode: sysctl -w%s%s%s%s",
+	    sec, p->dev, all, p->dev, dev,
+	    all == 1 ? " net.ipv4.conf.all.rp_filter=2" : "",
+	    dev == 1 ? " net.ipv4.conf." : "", dev == 1 ? name : "",
+	    dev == 1 ? ".rp_filter=2" : "");
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line - y->line;
+	return x->seq - y->seq;
+}
+
+void rules_check(const struct config *c, struct findings *fs)
+{
+	if (c->azure.present) {
+		rule_gatewaysubnet_size(c, fs);
+		rule_gatewaysubnet_udr(c, fs);
+		rule_vpn_type(c, fs);
+		rule_skus(c, fs);
+		rule_asn_transit(c, fs);
+		rule_classic(c, fs);
+		rule_underlay(c, fs);
+	}
+	rule_vpn_more_specific(c, fs);
+	rule_mss_mtu(c, fs);
+	rule_rp_filter_dev(&c->er, "ExpressRoute", fs);
+	rule_rp_filter_dev(&c->vpn, "VPN", fs);
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Output                                                                    */
+
+void findings_print(const struct config *c, const struct findings *fs,
+		    FILE *f)
+{
+	const char *name = !c->name || !strcmp(c->name, "-") ? "<stdin>" : c->name;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		fprintf(f, "%s:%d: %s[%s]: %s\n", name, fs->v[i].line,
+			severity_name(fs->v[i].rule->severity),
+			fs->v[i].rule->id, fs->v[i].msg);
+}
+
+void findings_print_json(const struct findings *fs)
+{
+	size_t i;
+
+	open_json_array("findings");
+	for (i = 0; i < fs->n; i++) {
+		open_json_object(NULL);
+		print_string(PRINT_JSON, "rule", NULL, fs->v[i].rule->id);
+		print_string(PRINT_JSON, "severity", NULL,
+			     severity_name(fs->v[i].rule->severity));
+		print_int(PRINT_JSON, "line", NULL, fs->v[i].line);
+		print_string(PRINT_JSON, "message", NULL, fs->v[i].msg);
+		close_json_object();
+	}
+	close_json_array();
+}
