@@ -27,7 +27,7 @@ tap_result $? "ercoexistctl load (FailbackDelay 0)"
 expect_path "baseline: IPv4 $AZ4 leaves by ER" "$AZ4" er
 
 # (d) carrier loss: the ER edge's side of the link goes down
-nsx er ip link set gw0 down
+topo_er_edge down
 wait_status 30 'j["paths"]["er"]["state"]' down
 tap_result $? "(d) carrier loss: status paths.er.state down"
 r=$(status_get 'j["paths"]["er"]["reason"]')
@@ -36,7 +36,7 @@ diag "paths.er.reason: $r"
 tap_result $? "(d) carrier loss: active_path vpn"
 expect_path "(d) carrier loss: IPv4 $AZ4 leaves by the VPN" "$AZ4" vpn
 expect_path "(d) carrier loss: IPv6 $AZ6 leaves by the VPN" "$AZ6" vpn
-nsx er ip link set gw0 up
+topo_er_edge up
 wait_status 30 'j["active_path"]' er
 tap_result $? "(d) carrier back: active_path er"
 expect_path "(d) carrier back: IPv4 $AZ4 leaves by ER" "$AZ4" er

@@ -254,15 +254,29 @@ route add 0.0.0.0/0 via 10.255.1.1 table 1
 route add ::/0 via fd00:1::1 table 1
 route add 0.0.0.0/0 via 10.255.2.1 table 2
 route add ::/0 via fd00:2::1 table 2
--4 rule add fwmark 1 lookup 1 pref 100
--4 rule add fwmark 2 lookup 2 pref 100
--6 rule add fwmark 1 lookup 1 pref 100
--6 rule add fwmark 2 lookup 2 pref 100
 EOF
+	# `ip -batch` takes no per-line -4/-6: add the rules for each family here
+	local fam mark
+	for fam in -4 -6; do
+		for mark in 1 2; do
+			nsx azure ip $fam rule add fwmark $mark lookup $mark pref 100 ||
+				{ log "topo: azure rule $fam $mark"; return 1; }
+		done
+	done
 	_topo_nft_azure | nsx azure nft -f - || { log "topo: azure nft"; return 1; }
 	_topo_nft_edge | nsx er nft -f - || { log "topo: er nft"; return 1; }
 	_topo_nft_edge | nsx vpn nft -f - || { log "topo: vpn nft"; return 1; }
 	return 0
+}
+
+# topo_er_edge up|down: take the ER edge router's side of the gw link down
+# (gw sees carrier loss on er0) or back up.  Admin-down flushes the edge's
+# routes via that link; put its route to on-premises back as BGP would.
+topo_er_edge() {
+	nsx er ip link set gw0 "$1" || return 1
+	[ "$1" = up ] || return 0
+	nsx er ip route replace "$ONPREM_NET4" via "$GW_ER4" &&
+		nsx er ip -6 route replace "$ONPREM_NET6" via "$GW_ER6"
 }
 
 # topo_config FILE [KEY=VALUE...]: write an ercoexistctl config for gw.
