@@ -29,7 +29,9 @@ cleanup() {
 trap cleanup EXIT
 
 flood() {	# DST: ping flood from onprem in the background
-	nsx onprem ping -q -f -w 30 "$1" >/dev/null 2>&1 &
+	# not through nsx: $! must be ping itself (ip netns exec execs it),
+	# not a subshell that kill would leave ping running behind
+	ip netns exec "$ERCX_NS-onprem" ping -q -f -w 30 "$1" >/dev/null 2>&1 &
 	PIDS+=($!)
 }
 
@@ -44,7 +46,7 @@ tap_result $? "ercoexistctl load"
 flood "$AZ4"
 flood "$AZ6"
 flood "$SITE4"
-nsx gw "$ERCX_CTL" -j monitor >/dev/null 2>&1 &
+ip netns exec "$ERCX_NS-gw" "$ERCX_CTL" -j monitor >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 1
 for _ in 1 2 3; do
@@ -71,11 +73,13 @@ tap_result $? "insmod again"
 tap_result $? "no policy after reloading the module"
 policy_load failback=0
 tap_result $? "ercoexistctl load after reload"
+# stop the floods first: they would skew the per-device counters
+for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+wait 2>/dev/null
+PIDS=()
 expect_path "steering works again: IPv4 $SITE4 by the VPN" "$SITE4" vpn
 
 # delete the namespace that holds the policy, with traffic through it
-for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-PIDS=()
 flood "$AZ4"
 flood "$SITE6"
 sleep 1
