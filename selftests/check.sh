@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: host unit tests, then the VM kselftests on Debian's 6.1 and 6.12.
+# make check: host unit tests, the netlink spec check and the kernel code
+# gates (checkpatch, sparse, W=1), then the VM kselftests on Debian's 6.1
+# and 6.12.
 #
 #   check.sh [--unit-only | --vm-only] [--kernel 6.1|6.12|all]
 #
@@ -67,6 +69,10 @@ if [ $unit = 1 ]; then
 	else
 		add_missing "unit: userspace" "userspace/Makefile missing"
 	fi
+	# the YAML spec against the kernel's genetlink schema and our UAPI
+	run_tap "spec: ercoexist.yaml" /usr/bin/python3 "$TOP/scripts/spec-check.py"
+	# checkpatch --strict, sparse and W=1 on both kernels
+	run_tap "lint: kernel sources" "$TOP/scripts/lint.sh"
 fi
 
 if [ $vm = 1 ]; then
