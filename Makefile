@@ -6,6 +6,8 @@
 #   make check      host unit tests, then the VM kselftests on Debian's 6.1 and 6.12
 #   make demo       boot a VM with the SPEC topology and show a failover
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel
+#   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,
+#                   completion and systemd unit (DESTDIR=, PREFIX=/usr)
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
@@ -15,7 +17,8 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  if [ -d $$d ]; then echo $$d; else \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check
+.PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
+	install
 
 all: kmod userspace
 
@@ -46,6 +49,10 @@ lint:
 
 spec-check:
 	$(TOP)/scripts/spec-check.py
+
+install: all
+	$(MAKE) -C kmod KDIR=$(KDIR) install
+	$(MAKE) -C userspace install
 
 clean:
 	$(MAKE) -C kmod clean KDIR=$(KDIR) || true

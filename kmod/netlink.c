@@ -492,6 +492,10 @@ static struct genl_family ercx_genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(ercx_genl_ops),
 	.mcgrps = ercx_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ercx_genl_mcgrps),
+	/* strict validation for every command: unknown attributes, trailing
+	 * data and NLA_F_NESTED omissions are all rejected
+	 */
+	.resv_start_op = 0,
 };
 
 /* ---- Events: called under en->lock ---- */
