@@ -35,8 +35,12 @@ _ercoexistctl()
 		fi
 		;;
 	check)
-		_filedir conf
-		COMPREPLY+=($(compgen -W "-" -- "$cur"))
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--list-rules -" -- "$cur"))
+		else
+			_filedir conf
+			COMPREPLY+=($(compgen -W "-" -- "$cur"))
+		fi
 		;;
 	failover)
 		if [[ $prev == --to ]]; then

@@ -155,7 +155,7 @@ ok $? "check --list-rules lists the rules"
 cut -d' ' -f1 "$T/out" >"$T/rules"
 miss=
 while read -r r; do
-	grep -q "^\.B $r\$" ../man/ercoexistctl.8 || miss="$miss man:$r"
+	grep -qxF ".B ${r//-/\\-}" ../man/ercoexistctl.8 || miss="$miss man:$r"
 	grep -q "\`\`$r\`\`" ../../Documentation/admin-guide-azure.rst || miss="$miss rst:$r"
 done <"$T/rules"
 [ -z "$miss" ] || echo "# missing:$miss"
