@@ -150,7 +150,8 @@ static int ercx_parse_path(struct nlattr *nest, int p,
 
 	a = tb[ERCX_PATH_A_TABLE];
 	cfg->table = a ? nla_get_u32(a) : ercx_default_table[p];
-	if (!cfg->table || cfg->table >= RT_TABLE_DEFAULT) {
+	if (cfg->table == RT_TABLE_UNSPEC ||
+	    (cfg->table >= RT_TABLE_DEFAULT && cfg->table <= RT_TABLE_LOCAL)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "table must not be 0 or a reserved table (253..255)");
 		return -EINVAL;

@@ -711,7 +711,7 @@ TEST_F(ercx, policy_set_and_get)
 	inet_pton(AF_INET, "192.0.2.1", &gw);
 	nla_put(msg, ERCX_PATH_A_GATEWAY4, 4, &gw);
 	nla_put_u32(msg, ERCX_PATH_A_FWMARK, 0x00110000);
-	nla_put_u32(msg, ERCX_PATH_A_TABLE, 100);
+	nla_put_u32(msg, ERCX_PATH_A_TABLE, 1000);	/* tables > 255 exist */
 	nla_nest_end(msg, n);
 	put_path(msg, ERCX_A_PATH_VPN, self->vpn);
 	nla_put_u16(msg, ERCX_A_MSS, 1300);
@@ -742,7 +742,7 @@ TEST_F(ercx, policy_set_and_get)
 	EXPECT_STREQ(er_name(), self->pi.er.ifname);
 	EXPECT_STREQ(vpn_name(), self->pi.vpn.ifname);
 	EXPECT_EQ(0x00110000, self->pi.er.fwmark);
-	EXPECT_EQ(100, self->pi.er.table);
+	EXPECT_EQ(1000, self->pi.er.table);
 	gen1 = self->pi.generation;
 
 	/* A second set is a new generation */
@@ -1500,6 +1500,19 @@ B(fwmark_outside_mask)
 	put_path(M, ERCX_A_PATH_VPN, c->vpn);
 }
 
+/* tables 0 and 253..255 (default, main, local) are not ours to fill */
+B(table_zero)
+{
+	path_with(M, ERCX_A_PATH_ER, c->er, ERCX_PATH_A_TABLE, 4, 0);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
+B(table_main)
+{
+	path_with(M, ERCX_A_PATH_ER, c->er, ERCX_PATH_A_TABLE, 4, 254);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
 /* read-only attributes in a set */
 B(ro_generation) { both_paths(c); nla_put_u32(M, ERCX_A_GENERATION, 7); }
 B(ro_prefix_count) { both_paths(c); nla_put_u32(M, ERCX_A_PREFIX_COUNT, 7); }
@@ -1603,6 +1616,8 @@ REJ(probe_interval_5, POLICY_SET, ERANGE, EINVAL);
 REJ(probe_multiplier_0, POLICY_SET, ERANGE, EINVAL);
 REJ(peer4_on_er, POLICY_SET, EINVAL, EINVAL);
 REJ(fwmark_outside_mask, POLICY_SET, EINVAL, EINVAL);
+REJ(table_zero, POLICY_SET, EINVAL, EINVAL);
+REJ(table_main, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_generation, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_prefix_count, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_mode, POLICY_SET, EINVAL, EINVAL);
