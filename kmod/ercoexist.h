@@ -22,9 +22,12 @@
 #define ERCX_ER		0
 #define ERCX_VPN	1
 #define ERCX_NPATHS	2
+/* Index of the underlay's defaults, after the paths */
+#define ERCX_UNDERLAY	2
 
 #define ERCX_TRANSITIONS	32
 #define ERCX_NHOOKS		6
+#define ERCX_UNDERLAY_EVENT_MS	1000
 #define ERCX_MAX_MS		3600000U
 
 /* Which optional addresses a path configuration carries */
@@ -54,6 +57,8 @@ struct ercx_path_cfg {
 struct ercx_policy {
 	struct ercx_lpm *lpm;
 	struct ercx_path_cfg path[ERCX_NPATHS];
+	struct ercx_path_cfg underlay;	/* valid when @has_underlay */
+	bool has_underlay;
 	u32 fwmask;
 	u32 failback_delay_ms;
 	u32 generation;
@@ -72,7 +77,7 @@ enum ercx_ctr {
 	ERCX_CTR_MSS_ERRORS,
 	ERCX_CTR_NOPATH_PACKETS,
 	ERCX_CTR_NOPATH_DROPPED,
-	ERCX_CTR_UNDERLAY,		/* reserved for the underlay guard */
+	ERCX_CTR_UNDERLAY,		/* underlay guard: steered or dropped */
 	ERCX_CTR_MAX,
 };
 
@@ -122,6 +127,10 @@ struct ercx_net {
 	u32 tr_next;			/* slot of the next transition */
 	u32 tr_count;
 
+	/* underlay guard events, at most one per ERCX_UNDERLAY_EVENT_MS */
+	struct delayed_work underlay_work;
+	unsigned long underlay_pending;	/* bit 0: the work is scheduled */
+
 	struct notifier_block netdev_nb;
 	struct ercx_pcpu_stats __percpu *stats;
 	struct nf_hook_ops hook_ops[ERCX_NHOOKS];
@@ -147,12 +156,15 @@ void ercx_event_path_state(struct ercx_net *en, int p);
 void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason);
 void ercx_event_policy(struct ercx_net *en, u32 prefixes);
 void ercx_event_mode(struct ercx_net *en, u8 reason);
+void ercx_event_underlay(struct ercx_net *en, u64 packets);
 
 /* hooks.c */
 void ercx_hooks_init(struct ercx_net *en);
 int ercx_hooks_register(struct ercx_net *en);
 void ercx_hooks_unregister(struct ercx_net *en);
 void ercx_stats_read(struct ercx_net *en, struct ercx_stats *st);
+void ercx_guard_init(struct ercx_net *en);
+void ercx_guard_exit(struct ercx_net *en);
 
 /* paths.c */
 int ercx_paths_init(struct ercx_net *en);

@@ -7,6 +7,11 @@
  * the rest.  MSS clamp: SYNs entering (PRE_ROUTING) or leaving (POST_ROUTING)
  * by the VPN device, and with scope "all" every SYN to or from a prefix.
  *
+ * Underlay guard: packets to the VPN peer never leave by the ER device.
+ * Forwarded ones get the underlay's mark in PRE_ROUTING; locally generated
+ * ones (the tunnel's own ESP and IKE) routed to ER are rerouted by that mark
+ * in LOCAL_OUT; whatever still reaches ER in POST_ROUTING is dropped.
+ *
  * Runs under RCU in any context: reads only the policy pointer and the
  * usable mask, writes only per-CPU counters and the skb.
  */
@@ -144,7 +149,110 @@ static bool ercx_is_vpn(const struct ercx_policy *pol,
 	return dev && dev->ifindex == pol->path[ERCX_VPN].ifindex;
 }
 
+static bool ercx_is_er(const struct ercx_policy *pol,
+		       const struct net_device *dev)
+{
+	return dev && dev->ifindex == pol->path[ERCX_ER].ifindex;
+}
+
+/* ---- Underlay guard ---- */
+
+static void ercx_guard_work(struct work_struct *work)
+{
+	struct ercx_net *en = container_of(to_delayed_work(work),
+					   struct ercx_net, underlay_work);
+	struct ercx_stats st;
+
+	/* Clear first: a packet counted after the read schedules again */
+	clear_bit(0, &en->underlay_pending);
+	/* order the clear before the counter reads; pairs with the fully
+	 * ordered test_and_set_bit() in ercx_guard_hit()
+	 */
+	smp_mb__after_atomic();
+	ercx_stats_read(en, &st);
+	mutex_lock(&en->lock);
+	if (!en->dying)
+		ercx_event_underlay(en, st.c[ERCX_CTR_UNDERLAY]);
+	mutex_unlock(&en->lock);
+}
+
+/* Count one intervention; the event follows within a second */
+static void ercx_guard_hit(struct ercx_net *en)
+{
+	ercx_stats_add(en, ERCX_CTR_UNDERLAY, 1);
+	if (!test_and_set_bit(0, &en->underlay_pending))
+		schedule_delayed_work(&en->underlay_work,
+				      msecs_to_jiffies(ERCX_UNDERLAY_EVENT_MS));
+}
+
+/* Forwarded packet to the peer: let the underlay's table route it */
+static void ercx_guard_mark(const struct ercx_policy *pol, struct sk_buff *skb)
+{
+	if (pol->has_underlay)
+		skb->mark = (skb->mark & ~pol->fwmask) | pol->underlay.fwmark;
+}
+
+/*
+ * Locally generated packet to the peer.  Routed to ER: reroute it by the
+ * underlay's mark, or drop it when there is no underlay or the underlay's
+ * table still leads to ER.
+ */
+static unsigned int ercx_guard_out(struct ercx_net *en,
+				   const struct ercx_policy *pol,
+				   struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	int err;
+
+	if (!ercx_is_er(pol, skb_dst(skb) ? skb_dst(skb)->dev : NULL))
+		return NF_ACCEPT;
+	ercx_guard_hit(en);
+	if (!pol->has_underlay)
+		return NF_DROP;
+
+	ercx_guard_mark(pol, skb);
+	if (state->pf == NFPROTO_IPV4)
+		err = ip_route_me_harder(state->net, state->sk, skb,
+					 RTN_UNSPEC);
+	else
+		err = nf_ip6_route_me_harder(state->net, state->sk, skb);
+	if (err < 0)
+		return NF_DROP_ERR(err);
+	if (ercx_is_er(pol, skb_dst(skb)->dev))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
+/* Last resort, for forwarded packets the underlay could not route */
+static unsigned int ercx_guard_post(struct ercx_net *en,
+				    const struct ercx_policy *pol,
+				    const struct nf_hook_state *state)
+{
+	if (!ercx_is_er(pol, state->out))
+		return NF_ACCEPT;
+	ercx_guard_hit(en);
+	return NF_DROP;
+}
+
+void ercx_guard_init(struct ercx_net *en)
+{
+	INIT_DELAYED_WORK(&en->underlay_work, ercx_guard_work);
+}
+
+/* After the hooks are gone: nothing schedules the work again */
+void ercx_guard_exit(struct ercx_net *en)
+{
+	cancel_delayed_work_sync(&en->underlay_work);
+}
+
 /* ---- IPv4 ---- */
+
+static bool ercx_peer4(const struct ercx_policy *pol, __be32 daddr)
+{
+	const struct ercx_path_cfg *vpn = &pol->path[ERCX_VPN];
+
+	return unlikely(vpn->has & ERCX_HAS_PEER4) && vpn->peer4 == daddr;
+}
 
 /* Offset of the TCP header of a first fragment, or 0 */
 static unsigned int ercx_tcp4(const struct sk_buff *skb)
@@ -174,6 +282,10 @@ static unsigned int ercx_in4(void *priv, struct sk_buff *skb,
 
 	if (unlikely(!pol))
 		return NF_ACCEPT;
+	if (ercx_peer4(pol, iph->daddr)) {
+		ercx_guard_mark(pol, skb);
+		return NF_ACCEPT;
+	}
 
 	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
@@ -201,6 +313,8 @@ static unsigned int ercx_out4(void *priv, struct sk_buff *skb,
 
 	if (unlikely(!pol))
 		return NF_ACCEPT;
+	if (ercx_peer4(pol, iph->daddr))
+		return ercx_guard_out(en, pol, skb, state);
 
 	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
@@ -228,13 +342,26 @@ static unsigned int ercx_post4(void *priv, struct sk_buff *skb,
 	const struct ercx_policy *pol = rcu_dereference(en->policy);
 	unsigned int thoff;
 
-	if (unlikely(!pol) || !ercx_is_vpn(pol, state->out))
+	if (unlikely(!pol))
+		return NF_ACCEPT;
+	if (ercx_peer4(pol, ip_hdr(skb)->daddr))
+		return ercx_guard_post(en, pol, state);
+	if (!ercx_is_vpn(pol, state->out))
 		return NF_ACCEPT;
 	thoff = ercx_tcp4(skb);
 	return thoff ? ercx_mss(en, skb, thoff, pol->mss) : NF_ACCEPT;
 }
 
 /* ---- IPv6 ---- */
+
+static bool ercx_peer6(const struct ercx_policy *pol,
+		       const struct in6_addr *daddr)
+{
+	const struct ercx_path_cfg *vpn = &pol->path[ERCX_VPN];
+
+	return unlikely(vpn->has & ERCX_HAS_PEER6) &&
+	       ipv6_addr_equal(&vpn->peer6, daddr);
+}
 
 static unsigned int ercx_tcp6(const struct sk_buff *skb)
 {
@@ -268,6 +395,10 @@ static unsigned int ercx_in6(void *priv, struct sk_buff *skb,
 
 	if (unlikely(!pol))
 		return NF_ACCEPT;
+	if (ercx_peer6(pol, &ip6h->daddr)) {
+		ercx_guard_mark(pol, skb);
+		return NF_ACCEPT;
+	}
 
 	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
@@ -295,6 +426,8 @@ static unsigned int ercx_out6(void *priv, struct sk_buff *skb,
 
 	if (unlikely(!pol))
 		return NF_ACCEPT;
+	if (ercx_peer6(pol, &ip6h->daddr))
+		return ercx_guard_out(en, pol, skb, state);
 
 	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
@@ -321,7 +454,11 @@ static unsigned int ercx_post6(void *priv, struct sk_buff *skb,
 	const struct ercx_policy *pol = rcu_dereference(en->policy);
 	unsigned int thoff;
 
-	if (unlikely(!pol) || !ercx_is_vpn(pol, state->out))
+	if (unlikely(!pol))
+		return NF_ACCEPT;
+	if (ercx_peer6(pol, &ipv6_hdr(skb)->daddr))
+		return ercx_guard_post(en, pol, state);
+	if (!ercx_is_vpn(pol, state->out))
 		return NF_ACCEPT;
 	thoff = ercx_tcp6(skb);
 	return thoff ? ercx_mss(en, skb, thoff, pol->mss6) : NF_ACCEPT;

@@ -27,6 +27,7 @@ static int __net_init ercx_net_init(struct net *net)
 	en->net = net;
 	mutex_init(&en->lock);
 	ercx_hooks_init(en);
+	ercx_guard_init(en);
 	en->stats = netdev_alloc_pcpu_stats(struct ercx_pcpu_stats);
 	if (!en->stats)
 		return -ENOMEM;
@@ -60,6 +61,7 @@ static void __net_exit ercx_net_exit(struct net *net)
 	struct ercx_policy *pol;
 
 	ercx_paths_exit(en);
+	ercx_guard_exit(en);
 
 	mutex_lock(&en->lock);
 	pol = ercx_policy_locked(en);

@@ -96,6 +96,41 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int ercx_put_underlay(struct sk_buff *skb, struct ercx_net *en,
+			     const struct ercx_policy *pol)
+{
+	const struct ercx_path_cfg *cfg = &pol->underlay;
+	char name[IFNAMSIZ] = "";
+	struct net_device *dev;
+	struct nlattr *nest;
+
+	if (!pol->has_underlay)
+		return 0;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(en->net, cfg->ifindex);
+	if (dev)
+		strscpy(name, dev->name, sizeof(name));
+	rcu_read_unlock();
+
+	nest = nla_nest_start(skb, ERCX_A_UNDERLAY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, ERCX_PATH_A_IFINDEX, cfg->ifindex) ||
+	    (name[0] && nla_put_string(skb, ERCX_PATH_A_IFNAME, name)) ||
+	    ((cfg->has & ERCX_HAS_GW4) &&
+	     nla_put_in_addr(skb, ERCX_PATH_A_GATEWAY4, cfg->gw4)) ||
+	    ((cfg->has & ERCX_HAS_GW6) &&
+	     nla_put_in6_addr(skb, ERCX_PATH_A_GATEWAY6, &cfg->gw6)) ||
+	    nla_put_u32(skb, ERCX_PATH_A_FWMARK, cfg->fwmark) ||
+	    nla_put_u32(skb, ERCX_PATH_A_TABLE, cfg->table)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* The policy scalars, as POLICY_SET takes them, plus the read-only ones */
 static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
 			   const struct ercx_policy *pol,
@@ -103,6 +138,7 @@ static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
 {
 	if (ercx_put_path(skb, en, pol, ERCX_ER, st) ||
 	    ercx_put_path(skb, en, pol, ERCX_VPN, st) ||
+	    ercx_put_underlay(skb, en, pol) ||
 	    nla_put_u16(skb, ERCX_A_MSS, pol->mss) ||
 	    nla_put_u16(skb, ERCX_A_MSS6, pol->mss6) ||
 	    nla_put_u8(skb, ERCX_A_MSS_SCOPE, pol->mss_scope) ||
@@ -588,6 +624,19 @@ void ercx_event_mode(struct ercx_net *en, u8 reason)
 	ercx_event_send(en, msg, hdr,
 			nla_put_u8(msg, ERCX_A_MODE, en->sm.mode) ||
 			nla_put_u8(msg, ERCX_A_REASON, reason));
+}
+
+void ercx_event_underlay(struct ercx_net *en, u64 packets)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ercx_event_new(en, ERCX_EVENT_UNDERLAY, &hdr);
+	if (!msg)
+		return;
+	ercx_event_send(en, msg, hdr,
+			ercx_put_u64(msg, ERCX_A_UNDERLAY_PACKETS, packets,
+				     ERCX_A_PAD));
 }
 
 int ercx_genl_init(void)

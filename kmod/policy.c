@@ -24,8 +24,12 @@
 #define ERCX_MULTIPLIER_DEFAULT	3
 #define ERCX_PROBE_MIN_MS	10
 
-static const u32 ercx_default_mark[ERCX_NPATHS] = { 0x00e10000, 0x00e20000 };
-static const u32 ercx_default_table[ERCX_NPATHS] = { 225, 226 };
+/* ER, VPN, underlay */
+static const u32 ercx_default_mark[ERCX_UNDERLAY + 1] = {
+	0x00e10000, 0x00e20000, 0x00e30000
+};
+
+static const u32 ercx_default_table[ERCX_UNDERLAY + 1] = { 225, 226, 227 };
 
 /* Not const: 6.1's nla_policy points to them without const */
 static struct netlink_range_validation ercx_range_ms = {
@@ -45,10 +49,6 @@ static struct netlink_range_validation ercx_range_ifindex = {
 	[ERCX_PATH_A_IFNAME] = ERCX_RO,					\
 	[ERCX_PATH_A_GATEWAY4] = { .type = NLA_BE32 },			\
 	[ERCX_PATH_A_GATEWAY6] = NLA_POLICY_EXACT_LEN(16),		\
-	[ERCX_PATH_A_PROBE4] = { .type = NLA_BE32 },			\
-	[ERCX_PATH_A_PROBE6] = NLA_POLICY_EXACT_LEN(16),		\
-	[ERCX_PATH_A_PROBE_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ercx_range_ms), \
-	[ERCX_PATH_A_PROBE_MULTIPLIER] = NLA_POLICY_MIN(NLA_U8, 1),	\
 	[ERCX_PATH_A_FWMARK] = { .type = NLA_U32 },			\
 	[ERCX_PATH_A_TABLE] = { .type = NLA_U32 },			\
 	[ERCX_PATH_A_STATE] = ERCX_RO,					\
@@ -57,8 +57,16 @@ static struct netlink_range_validation ercx_range_ifindex = {
 	[ERCX_PATH_A_TX_BYTES] = ERCX_RO,				\
 	[ERCX_PATH_A_SINCE_NS] = ERCX_RO
 
+/* ER and VPN paths have liveness probes; the underlay has none */
+#define ERCX_PATH_POLICY_PROBE						\
+	[ERCX_PATH_A_PROBE4] = { .type = NLA_BE32 },			\
+	[ERCX_PATH_A_PROBE6] = NLA_POLICY_EXACT_LEN(16),		\
+	[ERCX_PATH_A_PROBE_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ercx_range_ms), \
+	[ERCX_PATH_A_PROBE_MULTIPLIER] = NLA_POLICY_MIN(NLA_U8, 1)
+
 static const struct nla_policy ercx_path_er_policy[ERCX_PATH_A_MAX + 1] = {
 	ERCX_PATH_POLICY_COMMON,
+	ERCX_PATH_POLICY_PROBE,
 	[ERCX_PATH_A_PEER4] = { .type = NLA_REJECT,
 				.reject_message = "peer is for the VPN path only" },
 	[ERCX_PATH_A_PEER6] = { .type = NLA_REJECT,
@@ -67,8 +75,22 @@ static const struct nla_policy ercx_path_er_policy[ERCX_PATH_A_MAX + 1] = {
 
 static const struct nla_policy ercx_path_vpn_policy[ERCX_PATH_A_MAX + 1] = {
 	ERCX_PATH_POLICY_COMMON,
+	ERCX_PATH_POLICY_PROBE,
 	[ERCX_PATH_A_PEER4] = { .type = NLA_BE32 },
 	[ERCX_PATH_A_PEER6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+#define ERCX_NOT_UNDERLAY { .type = NLA_REJECT,				\
+			   .reject_message = "not an attribute of the underlay" }
+
+static const struct nla_policy ercx_underlay_policy[ERCX_PATH_A_MAX + 1] = {
+	ERCX_PATH_POLICY_COMMON,
+	[ERCX_PATH_A_PROBE4] = ERCX_NOT_UNDERLAY,
+	[ERCX_PATH_A_PROBE6] = ERCX_NOT_UNDERLAY,
+	[ERCX_PATH_A_PROBE_INTERVAL_MS] = ERCX_NOT_UNDERLAY,
+	[ERCX_PATH_A_PROBE_MULTIPLIER] = ERCX_NOT_UNDERLAY,
+	[ERCX_PATH_A_PEER4] = ERCX_NOT_UNDERLAY,
+	[ERCX_PATH_A_PEER6] = ERCX_NOT_UNDERLAY,
 };
 
 static const struct nla_policy ercx_pfx_policy[ERCX_PFX_A_MAX + 1] = {
@@ -103,6 +125,8 @@ const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1] = {
 	[ERCX_A_TRANSITIONS] = ERCX_RO,
 	[ERCX_A_TRANSITION] = ERCX_RO,
 	[ERCX_A_POLICY_LOADED] = ERCX_RO,
+	[ERCX_A_UNDERLAY] = NLA_POLICY_NESTED(ercx_underlay_policy),
+	[ERCX_A_UNDERLAY_PACKETS] = ERCX_RO,
 };
 
 /* Set a message that is not a literal (the core's reasons) */
@@ -124,8 +148,10 @@ static int ercx_parse_path(struct nlattr *nest, int p,
 			   struct ercx_path_cfg *cfg,
 			   struct netlink_ext_ack *extack)
 {
-	const struct nla_policy *policy = p == ERCX_ER ? ercx_path_er_policy :
-							 ercx_path_vpn_policy;
+	static const struct nla_policy *const policies[] = {
+		ercx_path_er_policy, ercx_path_vpn_policy, ercx_underlay_policy,
+	};
+	const struct nla_policy *policy = policies[p];
 	struct nlattr *tb[ERCX_PATH_A_MAX + 1];
 	struct nlattr *a;
 	int err;
@@ -195,6 +221,45 @@ static int ercx_parse_path(struct nlattr *nest, int p,
 	return 0;
 }
 
+/* The optional Internet uplink of the underlay guard */
+static int ercx_parse_underlay(struct ercx_policy *pol, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[ERCX_A_UNDERLAY];
+	struct netlink_ext_ack *extack = info->extack;
+	struct ercx_path_cfg *ul = &pol->underlay;
+	int p, err;
+
+	if (!nest)
+		return 0;
+	err = ercx_parse_path(nest, ERCX_UNDERLAY, ul, extack);
+	if (err)
+		return err;
+	for (p = 0; p < ERCX_NPATHS; p++) {
+		if (ul->ifindex == pol->path[p].ifindex) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "the underlay must not be the ER or VPN device");
+			return -EINVAL;
+		}
+		if (ul->table == pol->path[p].table) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "the underlay needs its own table");
+			return -EINVAL;
+		}
+		if (ul->fwmark == pol->path[p].fwmark) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "the underlay needs its own fwmark");
+			return -EINVAL;
+		}
+	}
+	if (ul->fwmark & ~pol->fwmask) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "fwmark has bits outside the fwmask");
+		return -EINVAL;
+	}
+	pol->has_underlay = true;
+	return 0;
+}
+
 static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -243,7 +308,7 @@ static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
 				    "ER and VPN paths must use different fwmarks");
 		return -EINVAL;
 	}
-	return 0;
+	return ercx_parse_underlay(pol, info);
 }
 
 static int ercx_parse_prefix(struct nlattr *nest, struct ercx_prefix *p,
@@ -396,17 +461,27 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 	return 0;
 }
 
-/* Both devices must exist in this namespace.  Called under en->lock. */
+/*
+ * The devices (both paths, the underlay) must exist in this namespace.
+ * Called under en->lock.
+ */
 int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
 			      struct genl_info *info)
 {
-	static const int attr[ERCX_NPATHS] = { ERCX_A_PATH_ER, ERCX_A_PATH_VPN };
+	static const int attr[ERCX_NPATHS + 1] = {
+		ERCX_A_PATH_ER, ERCX_A_PATH_VPN, ERCX_A_UNDERLAY
+	};
 	bool found;
 	int p;
 
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = 0; p <= ERCX_NPATHS; p++) {
+		const struct ercx_path_cfg *cfg = p < ERCX_NPATHS ?
+						  &pol->path[p] : &pol->underlay;
+
+		if (p == ERCX_NPATHS && !pol->has_underlay)
+			break;
 		rcu_read_lock();
-		found = dev_get_by_index_rcu(net, pol->path[p].ifindex);
+		found = dev_get_by_index_rcu(net, cfg->ifindex);
 		rcu_read_unlock();
 		if (!found) {
 			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr[p]],

@@ -81,6 +81,11 @@ enum ercx_event {
 	ERCX_EVENT_ACTIVE_PATH,	/* ERCX_A_PREV_PATH, ERCX_A_ACTIVE_PATH, ERCX_A_REASON */
 	ERCX_EVENT_POLICY,	/* ERCX_A_GENERATION, ERCX_A_PREFIX_COUNT (0: flushed) */
 	ERCX_EVENT_MODE,	/* ERCX_A_MODE, ERCX_A_REASON */
+	/*
+	 * The underlay guard kept packets to the VPN peer off the ER path:
+	 * ERCX_A_UNDERLAY_PACKETS.  At most one per second.
+	 */
+	ERCX_EVENT_UNDERLAY,
 
 	__ERCX_EVENT_MAX,
 	ERCX_EVENT_MAX = __ERCX_EVENT_MAX - 1,
@@ -142,6 +147,14 @@ enum ercx_attr {
 	ERCX_A_TRANSITIONS,		/* nest: ERCX_A_TRANSITION, repeated */
 	ERCX_A_TRANSITION,		/* nest: ERCX_TR_A_* */
 	ERCX_A_POLICY_LOADED,		/* flag: a policy is set (status) */
+	/*
+	 * nest: ERCX_PATH_A_IFINDEX (required), GATEWAY4/6, FWMARK, TABLE:
+	 * the Internet uplink that carries the VPN's own packets.  With it,
+	 * packets to the VPN peer that would leave by the ER device are
+	 * steered to this uplink; without it they are dropped.
+	 */
+	ERCX_A_UNDERLAY,
+	ERCX_A_UNDERLAY_PACKETS,	/* u64: guard interventions so far (event) */
 
 	__ERCX_A_MAX,
 	ERCX_A_MAX = __ERCX_A_MAX - 1,
