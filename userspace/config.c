@@ -35,6 +35,8 @@ void config_init(struct config *c, const char *name)
 	c->er.table = CFG_DEF_ER_TABLE;
 	c->vpn.fwmark = CFG_DEF_VPN_MARK;
 	c->vpn.table = CFG_DEF_VPN_TABLE;
+	c->underlay.fwmark = CFG_DEF_UL_MARK;
+	c->underlay.table = CFG_DEF_UL_TABLE;
 	c->er.probe_mult = c->vpn.probe_mult = CFG_DEF_PROBE_MULT;
 	c->er.probe_interval_ms = c->vpn.probe_interval_ms = CFG_DEF_PROBE_MS;
 	c->mss = CFG_DEF_MSS;
@@ -351,7 +353,9 @@ static void parse_dev(struct config *c, int line, const char *v, char *dev,
 static void parse_path_key(struct config *c, int sec, int line,
 			   const char *key, const char *v)
 {
-	struct cfg_path *p = sec == SEC_ER ? &c->er : &c->vpn;
+	struct cfg_path *p = sec == SEC_ER ? &c->er :
+			     sec == SEC_VPN ? &c->vpn : &c->underlay;
+	bool ul = sec == SEC_UNDERLAY;
 	uint32_t u;
 	int r;
 
@@ -359,11 +363,11 @@ static void parse_path_key(struct config *c, int sec, int line,
 		parse_dev(c, line, v, p->dev, &p->dev_line);
 	} else if (!strcasecmp(key, "Gateway")) {
 		parse_ip(c, line, "Gateway", v, &p->gw);
-	} else if (!strcasecmp(key, "Probe")) {
+	} else if (!ul && !strcasecmp(key, "Probe")) {
 		parse_ip(c, line, "Probe", v, &p->probe);
 	} else if (sec == SEC_VPN && !strcasecmp(key, "Peer")) {
 		parse_ip(c, line, "Peer", v, &p->peer);
-	} else if (!strcasecmp(key, "ProbeInterval")) {
+	} else if (!ul && !strcasecmp(key, "ProbeInterval")) {
 		set_once(c, line, "ProbeInterval", &p->probe_interval_line);
 		p->probe_interval_line = line;
 		r = parse_duration_ms(v, &u);
@@ -373,7 +377,7 @@ static void parse_path_key(struct config *c, int sec, int line,
 			cfg_err(c, line, "ProbeInterval must be 0 (off) or at least 10ms");
 		else
 			p->probe_interval_ms = u;
-	} else if (!strcasecmp(key, "ProbeMultiplier")) {
+	} else if (!ul && !strcasecmp(key, "ProbeMultiplier")) {
 		set_once(c, line, "ProbeMultiplier", &p->probe_mult_line);
 		p->probe_mult_line = line;
 		r = parse_u32(v, &u);
@@ -660,17 +664,6 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 	}
 }
 
-static void parse_underlay_key(struct config *c, int line, const char *key,
-			       const char *v)
-{
-	if (!strcasecmp(key, "Device"))
-		parse_dev(c, line, v, c->underlay.dev, &c->underlay.dev_line);
-	else if (!strcasecmp(key, "Gateway"))
-		parse_ip(c, line, "Gateway", v, &c->underlay.gw);
-	else
-		cfg_err(c, line, "unknown key '%s' in section [Underlay]", key);
-}
-
 static void parse_line(struct config *c, int *sec, int line, char *s)
 {
 	char *hash = strchr(s, '#'), *eq, *key, *v;
@@ -728,10 +721,8 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 	switch (*sec) {
 	case SEC_ER:
 	case SEC_VPN:
-		parse_path_key(c, *sec, line, key, v);
-		break;
 	case SEC_UNDERLAY:
-		parse_underlay_key(c, line, key, v);
+		parse_path_key(c, *sec, line, key, v);
 		break;
 	case SEC_POLICY:
 		parse_policy_key(c, line, key, v);
@@ -804,6 +795,46 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
 	}
 }
 
+/*
+ * [Underlay] is optional.  Without a Device it is not sent to the kernel
+ * (the guard then drops; `check` warns: underlay-no-device), so its other
+ * keys are only checked with one.
+ */
+static void check_underlay(struct config *c, unsigned int flags)
+{
+	const struct cfg_path *paths[2] = { &c->er, &c->vpn };
+	struct cfg_path *u = &c->underlay;
+	int i;
+
+	if (!u->dev_line || !u->dev[0])
+		return;
+	if (flags & CFG_RESOLVE_DEVICES) {
+		u->ifindex = if_nametoindex(u->dev);
+		if (!u->ifindex)
+			cfg_err(c, u->dev_line, "no such device '%s'", u->dev);
+	}
+	for (i = 0; i < 2; i++) {
+		const struct cfg_path *p = paths[i];
+
+		if (p->dev[0] && !strcmp(u->dev, p->dev))
+			cfg_err(c, u->dev_line, "[Underlay] Device '%s' is also the [%s] Device",
+				u->dev, section_names[i]);
+		if (u->fwmark == p->fwmark)
+			cfg_err(c, u->fwmark_line ? u->fwmark_line : u->dev_line,
+				"[Underlay] FwMark 0x%08x is also the [%s] FwMark",
+				u->fwmark, section_names[i]);
+		if (u->table == p->table)
+			cfg_err(c, u->table_line ? u->table_line : u->dev_line,
+				"[Underlay] Table %u is also the [%s] Table",
+				u->table, section_names[i]);
+	}
+	if (u->fwmark == 0 || (u->fwmark & ~c->fwmask))
+		cfg_err(c, u->fwmark_line ? u->fwmark_line :
+			   c->fwmask_line ? c->fwmask_line : u->dev_line,
+			"[Underlay] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
+			u->fwmark, c->fwmask);
+}
+
 void config_validate(struct config *c, unsigned int flags)
 {
 	check_path(c, &c->er, SEC_ER, flags);
@@ -821,6 +852,7 @@ void config_validate(struct config *c, unsigned int flags)
 			   c->er.table_line ? c->er.table_line : c->last_line,
 			"[VPN] Table %u is also the [ExpressRoute] Table",
 			c->vpn.table);
+	check_underlay(c, flags);
 	if (!c->mss6)
 		c->mss6 = (uint16_t)(c->mss >= CFG_MSS6_MIN + 20 ?
 				     c->mss - 20U : CFG_MSS6_MIN);
@@ -954,11 +986,17 @@ void config_print(const struct config *c, FILE *f)
 	print_path(c, f, &c->er, false);
 	fputc('\n', f);
 	print_path(c, f, &c->vpn, true);
-	if (c->underlay.dev[0] || c->underlay.gw.set4 || c->underlay.gw.set6) {
+	if (c->underlay.dev[0] || c->underlay.gw.set4 || c->underlay.gw.set6 ||
+	    c->underlay.fwmark_line || c->underlay.table_line) {
 		fprintf(f, "\n[Underlay]\n");
 		if (c->underlay.dev[0])
 			fprintf(f, "Device = %s\n", c->underlay.dev);
 		print_ip(f, "Gateway", &c->underlay.gw);
+		/* The defaults too, as for the paths, when it is in use */
+		if (c->underlay.dev[0] || c->underlay.fwmark_line)
+			fprintf(f, "FwMark = 0x%08x\n", c->underlay.fwmark);
+		if (c->underlay.dev[0] || c->underlay.table_line)
+			fprintf(f, "Table = %u\n", c->underlay.table);
 	}
 	fprintf(f, "\n[Policy]\n");
 	fprintf(f, "MSSScope = %s\n",

@@ -17,6 +17,8 @@
 #define CFG_DEF_ER_TABLE	225U
 #define CFG_DEF_VPN_MARK	0x00e20000U
 #define CFG_DEF_VPN_TABLE	226U
+#define CFG_DEF_UL_MARK		0x00e30000U
+#define CFG_DEF_UL_TABLE	227U
 #define CFG_DEF_MSS		1250U
 #define CFG_DEF_FAILBACK_MS	3000U
 #define CFG_DEF_PROBE_MULT	3U
@@ -35,6 +37,7 @@ struct cfg_ip {
 	int line4, line6;
 };
 
+/* A path ([ExpressRoute], [VPN]) or the underlay ([Underlay]: no probes, no peer) */
 struct cfg_path {
 	char dev[IF_NAMESIZE];
 	int dev_line;
@@ -94,11 +97,11 @@ struct cfg_error {
 struct config {
 	const char *name;	/* as shown in messages */
 	struct cfg_path er, vpn;
-	struct {
-		char dev[IF_NAMESIZE];
-		int dev_line;
-		struct cfg_ip gw;
-	} underlay;
+	/*
+	 * The Internet uplink of the underlay guard: Device, Gateway, FwMark,
+	 * Table.  Sent to the kernel only when Device is set (dev[0]).
+	 */
+	struct cfg_path underlay;
 	uint16_t mss, mss6;
 	int mss_line, mss6_line;
 	uint8_t mss_scope;	/* enum ercx_mss_scope */

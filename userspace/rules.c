@@ -53,6 +53,8 @@ const struct rule_info rule_table[] = {
 	  "forced tunneling on the S2S VPN gateway in the classic model" },
 	{ "azure-vpn-underlay", SEV_WARNING,
 	  "nothing keeps the VPN's own packets on the Internet: no [VPN] Peer or no [Underlay] Device (RM note, classic)" },
+	{ "underlay-no-device", SEV_WARNING,
+	  "[Underlay] without a Device is ignored: the underlay guard drops instead of steering" },
 	{ "prefix-vpn-more-specific", SEV_WARNING,
 	  "a VPN-only prefix is more specific than a prefix ExpressRoute carries" },
 	{ "vpn-mss-mtu", SEV_WARNING,
@@ -350,6 +352,22 @@ static void rule_underlay(const struct config *c, struct findings *fs)
 		    "packets off ExpressRoute", why);
 }
 
+/*
+ * [Underlay] is sent to the kernel only with a Device.  A section without
+ * one (say, only a Gateway) is accepted, so that a file stays loadable, but
+ * it changes nothing: without an uplink the guard drops packets to the VPN
+ * peer that would leave by ER instead of steering them.  Say so.
+ */
+static void rule_underlay_no_device(const struct config *c, struct findings *fs)
+{
+	if (!c->section_line[2] || c->underlay.dev_line)
+		return;
+	add(fs, "underlay-no-device", c->section_line[2],
+	    "[Underlay] has no Device, so the section is ignored: the underlay guard drops packets to the VPN peer "
+	    "that would leave by ExpressRoute instead of steering them to the Internet uplink; set Device (and "
+	    "Gateway) to the uplink, or remove the section");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Policy                                                                    */
 
@@ -543,6 +561,7 @@ void rules_check(const struct config *c, struct findings *fs)
 		rule_classic(c, fs);
 		rule_underlay(c, fs);
 	}
+	rule_underlay_no_device(c, fs);
 	rule_vpn_more_specific(c, fs);
 	rule_mss_mtu(c, fs);
 	rule_rp_filter_dev(&c->er, "ExpressRoute", fs);

@@ -294,13 +294,13 @@ static void test_spec_values(void)
 	       c.pfx[5].plen == 0, "full: IPv6 prefixes and default routes");
 	tap_ok(c.azure.deployment && !strcmp(c.azure.deployment, "resource-manager") &&
 	       c.azure.transit == CFG_YES && c.azure.p2s == CFG_NO &&
-	       c.azure.route_server == CFG_YES && c.azure.route_server_line == 49,
+	       c.azure.route_server == CFG_YES && c.azure.route_server_line == 51,
 	       "full: [Azure] values normalised");
-	tap_ok(c.azure.nudr == 2 && c.azure.udr[0].line == 52 &&
+	tap_ok(c.azure.nudr == 2 && c.azure.udr[0].line == 54 &&
 	       c.azure.udr[1].family == AF_INET6 && c.azure.udr[1].plen == 48 &&
 	       c.azure.er_sku && !strcmp(c.azure.er_sku, "ErGw1AZ") &&
-	       c.azure.subnet.line == 43 && c.azure.vpn_sku_line == 45 &&
-	       c.azure.asn_line == 47,
+	       c.azure.subnet.line == 45 && c.azure.vpn_sku_line == 47 &&
+	       c.azure.asn_line == 49,
 	       "full: ErSku, RouteServer, repeated GatewaySubnetUdr and the key lines kept");
 	config_free(&c);
 
