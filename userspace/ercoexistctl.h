@@ -73,6 +73,16 @@ int genl_simple(struct nl *nl, uint8_t cmd, const struct nlattr *path_attr);
 int kernel_get_config(struct nl *nl, struct config *c, bool *loaded);
 /* Build and send POLICY_SET from @c.  Exit status. */
 int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen);
+/*
+ * The attributes of POLICY_SET for @c (paths, [Underlay] when it has a
+ * Device, scalars, prefixes), appended to @nlh, which must have room for
+ * GENL_POLICY_SIZE(c) bytes.  Exported for the tests.
+ */
+#define GENL_POLICY_SIZE(c)	(4096 + (c)->npfx * 64)
+void genl_put_policy(struct nlmsghdr *nlh, const struct config *c);
+/* Decode a POLICY_GET reply into @c (after config_init); prefixes not included. */
+void genl_parse_policy(const struct nlmsghdr *nlh, struct config *c,
+		       bool *loaded);
 
 /* Names */
 const char *path_name(unsigned int p);		/* none er vpn */
@@ -87,6 +97,11 @@ void format_time_ns(uint64_t ns, char *buf, size_t len);	/* ISO 8601 UTC, ms */
 int rtnl_install(const struct config *c);
 /* Remove every route and rule with protocol RTPROT_ERCOEXIST.  Exit status. */
 int rtnl_flush(void);
+/*
+ * RTM_GETROUTE for @dst (4 or 16 bytes by @family), no mark, in the current
+ * namespace: the output device's index in @oif (0: no route).  0 or -errno.
+ */
+int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif);
 
 /*
  * load.c: print a validation result (text or JSON): the syntax errors of @c

@@ -341,6 +341,7 @@ const char *event_name(unsigned int e)
 		[ERCX_EVENT_ACTIVE_PATH] = "active-path",
 		[ERCX_EVENT_POLICY] = "policy",
 		[ERCX_EVENT_MODE] = "mode",
+		[ERCX_EVENT_UNDERLAY] = "underlay",
 	};
 
 	return NAME(n, e);
@@ -379,11 +380,15 @@ static void put_path(struct nlmsghdr *nlh, int type, const struct cfg_path *p,
 
 	mnl_attr_put_u32(nlh, ERCX_PATH_A_IFINDEX, p->ifindex);
 	put_ip(nlh, &p->gw, ERCX_PATH_A_GATEWAY4, ERCX_PATH_A_GATEWAY6);
-	put_ip(nlh, &p->probe, ERCX_PATH_A_PROBE4, ERCX_PATH_A_PROBE6);
-	if (vpn)
-		put_ip(nlh, &p->peer, ERCX_PATH_A_PEER4, ERCX_PATH_A_PEER6);
-	mnl_attr_put_u32(nlh, ERCX_PATH_A_PROBE_INTERVAL_MS, p->probe_interval_ms);
-	mnl_attr_put_u8(nlh, ERCX_PATH_A_PROBE_MULTIPLIER, p->probe_mult);
+	/* the underlay takes no probes and no peer (the kernel rejects them) */
+	if (type != ERCX_A_UNDERLAY) {
+		put_ip(nlh, &p->probe, ERCX_PATH_A_PROBE4, ERCX_PATH_A_PROBE6);
+		if (vpn)
+			put_ip(nlh, &p->peer, ERCX_PATH_A_PEER4, ERCX_PATH_A_PEER6);
+		mnl_attr_put_u32(nlh, ERCX_PATH_A_PROBE_INTERVAL_MS,
+				 p->probe_interval_ms);
+		mnl_attr_put_u8(nlh, ERCX_PATH_A_PROBE_MULTIPLIER, p->probe_mult);
+	}
 	mnl_attr_put_u32(nlh, ERCX_PATH_A_FWMARK, p->fwmark);
 	mnl_attr_put_u32(nlh, ERCX_PATH_A_TABLE, p->table);
 	mnl_attr_nest_end(nlh, nest);
@@ -400,21 +405,14 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen)
+void genl_put_policy(struct nlmsghdr *nlh, const struct config *c)
 {
-	size_t size = 4096 + c->npfx * 64, i;
-	struct nlmsghdr *nlh;
-	char msg[512], *buf;
-	int err;
+	size_t i;
 
-	buf = calloc(1, size);
-	if (!buf) {
-		fprintf(stderr, PROG_NAME ": out of memory\n");
-		return EXIT_REFUSED;
-	}
-	nlh = genl_request(nl, buf, ERCX_CMD_POLICY_SET, 0);
 	put_path(nlh, ERCX_A_PATH_ER, &c->er, false);
 	put_path(nlh, ERCX_A_PATH_VPN, &c->vpn, true);
+	if (c->underlay.dev[0])
+		put_path(nlh, ERCX_A_UNDERLAY, &c->underlay, false);
 	mnl_attr_put_u16(nlh, ERCX_A_MSS, c->mss);
 	mnl_attr_put_u16(nlh, ERCX_A_MSS6, c->mss6);
 	mnl_attr_put_u8(nlh, ERCX_A_MSS_SCOPE, c->mss_scope);
@@ -433,6 +431,22 @@ int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen)
 		mnl_attr_put_u8(nlh, ERCX_PFX_A_VIA, p->via);
 		mnl_attr_nest_end(nlh, nest);
 	}
+}
+
+int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen)
+{
+	size_t size = GENL_POLICY_SIZE(c);
+	struct nlmsghdr *nlh;
+	char msg[512], *buf;
+	int err;
+
+	buf = calloc(1, size);
+	if (!buf) {
+		fprintf(stderr, PROG_NAME ": out of memory\n");
+		return EXIT_REFUSED;
+	}
+	nlh = genl_request(nl, buf, ERCX_CMD_POLICY_SET, 0);
+	genl_put_policy(nlh, c);
 	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
 	if (err) {
 		free(buf);
@@ -532,6 +546,9 @@ static int policy_cb(const struct nlmsghdr *nlh, void *data)
 		case ERCX_A_PATH_VPN:
 			get_path(a, &c->vpn);
 			break;
+		case ERCX_A_UNDERLAY:
+			get_path(a, &c->underlay);
+			break;
 		case ERCX_A_MSS:
 			if (!mnl_attr_validate(a, MNL_TYPE_U16))
 				c->mss = mnl_attr_get_u16(a);
@@ -563,6 +580,15 @@ static int policy_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	return MNL_CB_OK;
+}
+
+void genl_parse_policy(const struct nlmsghdr *nlh, struct config *c,
+		       bool *loaded)
+{
+	struct getconf g = { .c = c };
+
+	policy_cb(nlh, &g);
+	*loaded = g.loaded;
 }
 
 static int get_prefix(const struct nlattr *nest, struct cfg_prefix *p)

@@ -6,6 +6,9 @@
  *   ip -F rule add fwmark M/FwMask lookup T pref 10000+T proto 0xe5
  *   ip -F route replace default [via GW] dev DEV table T proto 0xe5
  * (the device route only for the VPN, for a family without a gateway).
+ * The underlay ([Underlay] with a Device) gets the same rule and a default
+ * route via its Gateway of each family (none without one), so that packets
+ * the kernel's underlay guard re-marks leave by the Internet uplink.
  * Everything we install carries protocol RTPROT_ERCOEXIST, which is how
  * flush and stale-entry cleanup find it again.
  */
@@ -395,10 +398,10 @@ static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
 
 int rtnl_install(const struct config *c)
 {
-	const struct cfg_path *paths[2] = { &c->er, &c->vpn };
-	struct want rules[4], routes[4];
+	const struct cfg_path *paths[3] = { &c->er, &c->vpn, &c->underlay };
+	struct want rules[6], routes[6];
 	size_t nrules = 0, nroutes = 0;
-	int ret = EXIT_OK, r, i;
+	int ret = EXIT_OK, r, i, npaths = c->underlay.dev[0] ? 3 : 2;
 	struct nl nl;
 
 	r = nl_open(&nl, NETLINK_ROUTE);
@@ -406,7 +409,7 @@ int rtnl_install(const struct config *c)
 		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
 		return EXIT_REFUSED;
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < npaths; i++) {
 		const struct cfg_path *p = paths[i];
 		bool vpn = i == 1;
 		uint8_t fams[2] = { AF_INET, AF_INET6 };
@@ -458,4 +461,49 @@ int rtnl_flush(void)
 	r = cleanup(&nl, NULL, 0, NULL, 0);
 	nl_close(&nl);
 	return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Route lookup                                                              */
+
+static int getroute_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	if (rtm->rtm_type != RTN_UNICAST && rtm->rtm_type != RTN_LOCAL)
+		return MNL_CB_OK;	/* unreachable, blackhole, ...: no device */
+	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(a) == RTA_OIF &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			*(unsigned int *)data = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	struct nl nl;
+	int err;
+
+	*oif = 0;
+	err = nl_open(&nl, NETLINK_ROUTE);
+	if (err)
+		return err;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst);
+	err = nl_talk(&nl, nlh, getroute_cb, oif, NULL, 0);
+	nl_close(&nl);
+	if (err == -ENETUNREACH || err == -EHOSTUNREACH || err == -ESRCH)
+		return 0;	/* no route: *oif stays 0 */
+	return err;
 }

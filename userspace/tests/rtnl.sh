@@ -27,8 +27,8 @@ ok() {
 		failed=$((failed + 1))
 		ip rule show | sed 's/^/# rule: /'
 		ip -6 rule show | sed 's/^/# rule6: /'
-		for t in 225 226 300; do ip route show table $t | sed "s/^/# table $t: /"; done
-		for t in 225 226 300; do ip -6 route show table $t 2>/dev/null | sed "s/^/# table6 $t: /"; done
+		for t in 225 226 227 228 300; do ip route show table $t | sed "s/^/# table $t: /"; done
+		for t in 225 226 227 228 300; do ip -6 route show table $t 2>/dev/null | sed "s/^/# table6 $t: /"; done
 		[ -s "$T/err" ] && sed 's/^/# stderr: /' "$T/err"
 	fi
 }
@@ -37,10 +37,13 @@ drv() { ${WRAP:-} "$DRV" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
 ip link set lo up
 ip link add er0 type veth peer name er0p
 ip link add vti0 type veth peer name vti0p
+ip link add eth9 type veth peer name eth9p
 ip addr add 192.0.2.2/24 dev er0
 ip addr add 2001:db8:e::2/64 dev er0 nodad
 ip addr add 169.254.21.2/30 dev vti0
-for d in er0 er0p vti0 vti0p; do ip link set $d up; done
+ip addr add 198.51.100.2/24 dev eth9
+ip addr add 2001:db8:1::2/64 dev eth9 nodad
+for d in er0 er0p vti0 vti0p eth9 eth9p; do ip link set $d up; done
 
 cat >"$T/a.conf" <<'CONF'
 [ExpressRoute]
@@ -104,9 +107,80 @@ drv install "$T/b.conf"
 ok $? "ER device down: load warns about the route and succeeds"
 ip link set er0 up
 
+# The underlay guard's uplink: [Underlay] with a Device gets a rule and
+# a default route per family with a gateway, like a path.
+cat >"$T/u.conf" <<'CONF'
+[ExpressRoute]
+Device = er0
+Gateway = 192.0.2.1
+[VPN]
+Device = vti0
+Gateway = 169.254.21.1
+Peer = 203.0.113.10
+[Underlay]
+Device = eth9
+Gateway = 198.51.100.1
+Gateway = 2001:db8:1::1
+CONF
+drv install "$T/u.conf"
+[ $rc -eq 0 ] && [ "$(rules -4 10227 0xe30000 0xff0000 227)" = 1 ] &&
+	[ "$(rules -6 10227 0xe30000 0xff0000 227)" = 1 ] && [ "$(ours -4)" = 3 ] && [ "$(ours -6)" = 3 ] &&
+	[ "$(rules -4 10300 0x310000 0xff0000 300)" = 0 ] && [ -z "$(ip route show table 300)" ] &&
+	ip -4 route show table 227 | grep -Eq "^default via 198.51.100.1 dev eth9 proto (229|0xe5)" &&
+	ip -6 route show table 227 | grep -Eq "^default via 2001:db8:1::1 dev eth9 proto (229|0xe5)"
+ok $? "[Underlay]: rule fwmark 0xe30000/0xff0000 lookup 227 pref 10227 and default routes via its gateways"
+
+ip -4 route get 203.0.113.10 mark 0xe30000 | grep -q "via 198.51.100.1 dev eth9" &&
+	ip -6 route get 2001:db8:ffff::10 mark 0xe30000 | grep -q "via 2001:db8:1::1 dev eth9"
+ok $? "[Underlay]: a packet with the underlay's mark is routed by the uplink"
+
+drv install "$T/u.conf"
+[ $rc -eq 0 ] && [ "$(ours -4)" = 3 ] && [ "$(ours -6)" = 3 ] &&
+	[ "$(ip -4 route show table 227 | wc -l)" = 1 ] && [ "$(ip -6 route show table 227 | wc -l)" = 1 ]
+ok $? "[Underlay] installed again: still one rule and one route per family"
+
+sed -i 's/^Gateway = 2001:db8:1::1$/Table = 228\nFwMark = 0x00e40000/' "$T/u.conf"
+drv install "$T/u.conf"
+[ $rc -eq 0 ] && [ "$(rules -4 10228 0xe40000 0xff0000 228)" = 1 ] &&
+	[ "$(rules -6 10228 0xe40000 0xff0000 228)" = 1 ] && [ "$(ours -4)" = 3 ] && [ "$(ours -6)" = 3 ] &&
+	[ -z "$(ip -4 route show table 227; ip -6 route show table 227)" ] &&
+	ip -4 route show table 228 | grep -Eq "^default via 198.51.100.1 dev eth9 proto (229|0xe5)" &&
+	[ -z "$(ip -6 route show table 228)" ]
+ok $? "[Underlay] Table and FwMark changed: the old rule and routes replaced; no IPv6 route without an IPv6 gateway"
+
+sed -i '/^\[Underlay\]/,$d' "$T/u.conf"
+drv install "$T/u.conf"
+[ $rc -eq 0 ] && [ "$(ours -4)" = 2 ] && [ "$(ours -6)" = 2 ] &&
+	[ "$(rules -4 10228 0xe40000 0xff0000 228)" = 0 ] && [ -z "$(ip -4 route show table 228)" ]
+ok $? "[Underlay] removed from the file: its rule and route removed on reload"
+
+# What status reports about the VPN peer: the device of its route in the
+# main routing (no mark).
+drv routedev 203.0.113.10
+r1=$rc
+o1=$(cat "$T/out")
+ip addr replace 2001:db8:e::2/64 dev er0 nodad	# IPv6 lost it when er0 went down
+ip route add 203.0.113.10/32 via 192.0.2.1 dev er0
+ip -6 route add 2001:db8:ffff::10/128 via 2001:db8:e::1 dev er0
+drv routedev 203.0.113.10
+r2=$rc
+o2=$(cat "$T/out")
+drv routedev 2001:db8:ffff::10
+[ $r1 -eq 0 ] && [ "$o1" = none ] && [ $r2 -eq 0 ] && [ "$o2" = er0 ] && [ $rc -eq 0 ] &&
+	[ "$(cat "$T/out")" = er0 ]
+ok $? "the peer's route: none, then er0 for IPv4 and IPv6 once learned over ER ($o1, $o2)"
+ip route del 203.0.113.10/32
+ip -6 route del 2001:db8:ffff::10/128
+
+printf '[Underlay]\nDevice = eth9\nGateway = 198.51.100.1\n' >>"$T/u.conf"
+drv install "$T/u.conf"
+[ $rc -eq 0 ] && [ "$(ours -4)" = 3 ]
+ok $? "[Underlay] back (before flush)"
+
 drv flush
 [ $rc -eq 0 ] && [ "$(ours -4)" = 0 ] && [ "$(ours -6)" = 0 ] &&
 	[ -z "$(ip route show table 300; ip route show table 226; ip -6 route show table 226)" ] &&
+	[ -z "$(ip route show table 227; ip -6 route show table 227)" ] &&
 	ip rule show | grep -q "fwmark 0x1 lookup 225"
 ok $? "flush: every rule and route with proto 0xe5 gone, foreign ones kept"
 
