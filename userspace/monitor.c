@@ -19,6 +19,7 @@ struct event {
 	int type, path, prev, active, state, reason, mode;
 	uint32_t generation, count;
 	bool has_gen, has_count;
+	uint64_t packets;	/* underlay: interventions so far */
 	uint64_t ns;
 };
 
@@ -69,6 +70,10 @@ static void print_event(const struct event *e)
 		print_string(PRINT_ANY, "mode", " %s", mode_name((unsigned int)e->mode));
 		print_string(PRINT_ANY, "reason", " (%s)", reason_name((unsigned int)e->reason));
 		break;
+	case ERCX_EVENT_UNDERLAY:
+		print_u64(PRINT_ANY, "packets", " %llu packets", e->packets);
+		print_text(" to the VPN peer kept off ExpressRoute so far");
+		break;
 	}
 	print_text("\n");
 	json_end();
@@ -118,6 +123,9 @@ static int event_cb(const struct nlmsghdr *nlh, struct nl *nl, struct event *e)
 			break;
 		case ERCX_A_TIMESTAMP_NS:
 			e->ns = v;
+			break;
+		case ERCX_A_UNDERLAY_PACKETS:
+			e->packets = v;
 			break;
 		}
 	}

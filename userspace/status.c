@@ -32,6 +32,7 @@ struct status {
 	uint32_t generation, prefix_count;
 	bool has_prefix_count;
 	struct path_status path[2];	/* er, vpn */
+	struct path_status underlay;	/* .present: [Underlay] was given */
 	uint32_t mss, mss6, failback_ms, fwmask;
 	int mss_scope, nopath;
 	uint64_t stats[ERCX_STATS_A_MAX + 1];
@@ -153,6 +154,9 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 		case ERCX_A_PATH_VPN:
 			get_path_status(a, &s->path[1]);
 			break;
+		case ERCX_A_UNDERLAY:
+			get_path_status(a, &s->underlay);
+			break;
 		case ERCX_A_MSS:
 			s->mss = (uint32_t)get_uint(a);
 			break;
@@ -214,6 +218,82 @@ static void print_path(const char *name, const struct path_status *p)
 	}
 	print_u64(PRINT_ANY, "tx_packets", "  tx: %llu packets", p->tx_packets);
 	print_u64(PRINT_ANY, "tx_bytes", ", %llu bytes\n", p->tx_bytes);
+	close_json_object();
+}
+
+/*
+ * The underlay guard: its uplink (or "drop"), its counter, and where the
+ * main routing (no mark) sends each VPN peer address now.  A peer routed by
+ * the ER device is what the guard exists for: say so with a warning.
+ */
+static void print_underlay(const struct status *s, const struct config *c)
+{
+	const struct path_status *ul = &s->underlay, *er = &s->path[0];
+	const struct cfg_ip *peer = &c->vpn.peer;
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE], warn[2][256];
+	size_t nwarn = 0, i;
+	int k;
+
+	open_json_object("underlay");
+	print_text("underlay guard: ");
+	print_string(PRINT_ANY, "action", "%s", ul->present ? "steer" : "drop");
+	if (ul->present) {
+		print_string(PRINT_ANY, "dev", " to %s", ul->dev);
+		print_uint(PRINT_ANY, "table", " (table %u", ul->table);
+		print_uint(PRINT_JSON, "fwmark", NULL, ul->fwmark);
+		print_text(", fwmark 0x%08x)", ul->fwmark);
+	} else {
+		print_null(PRINT_JSON, "dev", NULL);
+		print_null(PRINT_JSON, "table", NULL);
+		print_null(PRINT_JSON, "fwmark", NULL);
+		print_text(" (no [Underlay] Device)");
+	}
+	print_u64(PRINT_ANY, "interventions", ", %llu interventions",
+		  s->stats[ERCX_STATS_A_UNDERLAY]);
+	if (!peer->set4 && !peer->set6)
+		print_text(", inactive: no [VPN] Peer");
+	print_text("\n");
+
+	open_json_array("peer_route");
+	for (k = 0; k < 2; k++) {
+		uint8_t fam = k ? AF_INET6 : AF_INET;
+		const void *addr = k ? (const void *)&peer->v6 : (const void *)&peer->v4;
+		unsigned int oif = 0;
+		int err;
+
+		if (!(k ? peer->set6 : peer->set4))
+			continue;
+		inet_ntop(fam, addr, a, sizeof(a));
+		err = rtnl_route_dev(fam, addr, &oif);
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "peer", "  peer %s: ", a);
+		if (err || !oif) {
+			print_null(PRINT_JSON, "dev", NULL);
+			print_text("%s\n", err ? strerror(-err) : "no route");
+		} else {
+			if (!if_indextoname(oif, dev))
+				snprintf(dev, sizeof(dev), "if%u", oif);
+			print_string(PRINT_ANY, "dev", "route via %s\n", dev);
+			if (er->ifindex && oif == er->ifindex && nwarn < 2) {
+				if (ul->present)
+					snprintf(warn[nwarn], sizeof(warn[0]), "the route to VPN peer %s leaves by %s (ExpressRoute); the underlay guard steers it to %s",
+						 a, dev, ul->dev);
+				else
+					snprintf(warn[nwarn], sizeof(warn[0]), "the route to VPN peer %s leaves by %s (ExpressRoute); the underlay guard drops it (no [Underlay] Device)",
+						 a, dev);
+				nwarn++;
+			}
+		}
+		close_json_object();
+	}
+	close_json_array();
+
+	open_json_array("warnings");
+	for (i = 0; i < nwarn; i++) {
+		print_text("warning: ");
+		print_string(PRINT_ANY, NULL, "%s\n", warn[i]);
+	}
+	close_json_array();
 	close_json_object();
 }
 
@@ -298,10 +378,7 @@ int cmd_status(int argc, char **argv)
 	print_u64(PRINT_ANY, "packets", ", %llu packets", s.stats[ERCX_STATS_A_NOPATH_PACKETS]);
 	print_u64(PRINT_ANY, "dropped", ", %llu dropped\n", s.stats[ERCX_STATS_A_NOPATH_DROPPED]);
 	close_json_object();
-	open_json_object("underlay");
-	print_u64(PRINT_ANY, "interventions", "underlay guard: %llu interventions\n",
-		  s.stats[ERCX_STATS_A_UNDERLAY]);
-	close_json_object();
+	print_underlay(&s, &c);
 
 	print_text("transitions:%s\n", s.ntr ? "" : " none");
 	open_json_array("transitions");
