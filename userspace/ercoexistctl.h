@@ -110,6 +110,21 @@ int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif);
 int report_check(const struct config *c, const struct findings *fs,
 		 const char *file);
 
+/* ---- monitor.c (exported for the tests) ---- */
+struct event {
+	int type, path, prev, active, state, reason, mode;
+	uint32_t generation, count;
+	bool has_gen, has_count;
+	uint64_t packets;	/* underlay: interventions so far */
+	uint64_t ns;
+};
+
+/* 1 and @e filled when @nlh is an ERCX_CMD_EVENT of @family, else 0. */
+int monitor_parse_event(const struct nlmsghdr *nlh, uint16_t family,
+			struct event *e);
+/* One line of text, or one compact JSON object per line (-j). */
+void monitor_print_event(const struct event *e);
+
 /* ---- subcommands ---- */
 int cmd_load(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -15,14 +15,6 @@
 #include "ercoexistctl.h"
 #include "json.h"
 
-struct event {
-	int type, path, prev, active, state, reason, mode;
-	uint32_t generation, count;
-	bool has_gen, has_count;
-	uint64_t packets;	/* underlay: interventions so far */
-	uint64_t ns;
-};
-
 static uint64_t uint_of(const struct nlattr *a)
 {
 	switch (mnl_attr_get_payload_len(a)) {
@@ -38,7 +30,7 @@ static uint64_t uint_of(const struct nlattr *a)
 	return 0;
 }
 
-static void print_event(const struct event *e)
+void monitor_print_event(const struct event *e)
 {
 	char t[40];
 
@@ -79,13 +71,13 @@ static void print_event(const struct event *e)
 	json_end();
 }
 
-static int event_cb(const struct nlmsghdr *nlh, struct nl *nl, struct event *e)
+int monitor_parse_event(const struct nlmsghdr *nlh, uint16_t family, struct event *e)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 	struct timespec ts;
 
-	if (nlh->nlmsg_type != nl->family || g->cmd != ERCX_CMD_EVENT)
+	if (nlh->nlmsg_type != family || g->cmd != ERCX_CMD_EVENT)
 		return 0;
 	memset(e, 0, sizeof(*e));
 	mnl_attr_for_each(a, nlh, sizeof(*g)) {
@@ -208,8 +200,8 @@ int cmd_monitor(int argc, char **argv)
 		     (!count || seen < count); nlh = mnl_nlmsg_next(nlh, &left)) {
 			struct event e;
 
-			if (event_cb(nlh, &nl, &e)) {
-				print_event(&e);
+			if (monitor_parse_event(nlh, nl.family, &e)) {
+				monitor_print_event(&e);
 				seen++;
 			}
 		}

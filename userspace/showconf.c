@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * showconf: the kernel's policy as a config file that `load` accepts and
- * that yields the same policy.  [Underlay] and [Azure] are not kept by the
- * kernel, so they are not shown.
+ * that yields the same policy, [Underlay] included (from ERCX_A_UNDERLAY).
+ * [Azure] is not kept by the kernel, so it is not shown.
  */
 #include <stdio.h>
 

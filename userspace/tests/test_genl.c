@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the Generic Netlink encoding and decoding (TAP), without a
+ * kernel: POLICY_SET as load builds it (the [Underlay] nest), a POLICY_GET
+ * reply decoded and printed by showconf (round trip), and the underlay
+ * event as monitor prints it.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ercoexistctl.h"
+#include "json.h"
+#include "tap.h"
+
+#define FAMILY 0x20
+#define IF_ER 11
+#define IF_VPN 12
+#define IF_UL 13
+
+static const char conf[] =
+	"[ExpressRoute]\nDevice = er0\nGateway = 192.0.2.1\n"
+	"[VPN]\nDevice = vti0\nPeer = 203.0.113.10\nPeer = 2001:db8:ffff::10\n"
+	"[Underlay]\nDevice = eth9\nGateway = 198.51.100.1\nGateway = 2001:db8:1::1\n"
+	"FwMark = 0x00330000\nTable = 0x66\n"
+	"[Policy]\nPrefix = 10.17.0.0/16 er vpn\n";
+
+static size_t parse_string(struct config *c, const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	size_t n = config_parse(c, f, "t.conf", 0);
+
+	fclose(f);
+	return n;
+}
+
+static char *print_conf(const struct config *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	config_print(c, m);
+	fclose(m);
+	return buf;
+}
+
+static struct nlmsghdr *encode(const struct config *c, char **buf)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	*buf = calloc(1, GENL_POLICY_SIZE(c));
+	nlh = mnl_nlmsg_put_header(*buf);
+	nlh->nlmsg_type = FAMILY;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = ERCX_CMD_POLICY_SET;
+	genl_put_policy(nlh, c);
+	return nlh;
+}
+
+static const struct nlattr *find(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+/* Bit mask of the attribute types in @nest; values of a few. */
+static uint64_t nest_types(const struct nlattr *nest, uint32_t *ifindex,
+			   uint32_t *mark, uint32_t *table)
+{
+	const struct nlattr *a;
+	uint64_t m = 0;
+
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		m |= 1ULL << t;
+		if (t == ERCX_PATH_A_IFINDEX)
+			*ifindex = mnl_attr_get_u32(a);
+		if (t == ERCX_PATH_A_FWMARK)
+			*mark = mnl_attr_get_u32(a);
+		if (t == ERCX_PATH_A_TABLE)
+			*table = mnl_attr_get_u32(a);
+	}
+	return m;
+}
+
+/*
+ * What the kernel's POLICY_GET reply looks like: the attributes POLICY_SET
+ * took, with ERCX_PATH_A_IFNAME added to each path nest (names of the
+ * fake ifindexes) and the read-only generation.
+ */
+static struct nlmsghdr *kernel_reply(const struct nlmsghdr *req, char *out)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(out);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	const struct nlattr *a, *b;
+
+	nlh->nlmsg_type = FAMILY;
+	g->cmd = ERCX_CMD_POLICY_GET;
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr)) {
+		uint16_t t = mnl_attr_get_type(a);
+		struct nlattr *nest;
+		uint32_t ifi = 0;
+
+		if (t == ERCX_A_PREFIX)
+			continue;	/* prefixes come by PREFIX_GET */
+		if (t != ERCX_A_PATH_ER && t != ERCX_A_PATH_VPN && t != ERCX_A_UNDERLAY) {
+			mnl_attr_put(nlh, t, mnl_attr_get_payload_len(a),
+				     mnl_attr_get_payload(a));
+			continue;
+		}
+		nest = mnl_attr_nest_start(nlh, t);
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) == ERCX_PATH_A_IFINDEX)
+				ifi = mnl_attr_get_u32(b);
+			mnl_attr_put(nlh, mnl_attr_get_type(b),
+				     mnl_attr_get_payload_len(b),
+				     mnl_attr_get_payload(b));
+		}
+		mnl_attr_put_strz(nlh, ERCX_PATH_A_IFNAME,
+				  ifi == IF_ER ? "er0" : ifi == IF_VPN ? "vti0" :
+				  ifi == IF_UL ? "eth9" : "?");
+		mnl_attr_nest_end(nlh, nest);
+	}
+	mnl_attr_put_u32(nlh, ERCX_A_GENERATION, 7);
+	return nlh;
+}
+
+static void test_underlay_encoding(void)
+{
+	const uint64_t banned = 1ULL << ERCX_PATH_A_PROBE4 | 1ULL << ERCX_PATH_A_PROBE6 |
+				1ULL << ERCX_PATH_A_PROBE_INTERVAL_MS |
+				1ULL << ERCX_PATH_A_PROBE_MULTIPLIER |
+				1ULL << ERCX_PATH_A_PEER4 | 1ULL << ERCX_PATH_A_PEER6 |
+				1ULL << ERCX_PATH_A_IFNAME;
+	const uint64_t want = 1ULL << ERCX_PATH_A_IFINDEX | 1ULL << ERCX_PATH_A_GATEWAY4 |
+			      1ULL << ERCX_PATH_A_GATEWAY6 | 1ULL << ERCX_PATH_A_FWMARK |
+			      1ULL << ERCX_PATH_A_TABLE;
+	uint32_t ifi = 0, mark = 0, table = 0;
+	const struct nlattr *ul;
+	struct nlmsghdr *nlh;
+	struct config c;
+	char *buf;
+	uint64_t m;
+
+	tap_ok(parse_string(&c, conf) == 0, "config with [Underlay] parses");
+	c.er.ifindex = IF_ER;
+	c.vpn.ifindex = IF_VPN;
+	c.underlay.ifindex = IF_UL;
+	nlh = encode(&c, &buf);
+	ul = find(nlh, ERCX_A_UNDERLAY);
+	tap_ok(ul != NULL, "POLICY_SET carries ERCX_A_UNDERLAY");
+	m = ul ? nest_types(ul, &ifi, &mark, &table) : 0;
+	tap_ok(m == want && ifi == IF_UL && mark == 0x00330000 && table == 102,
+	       "the underlay nest: ifindex, gateway4, gateway6, fwmark 0x00330000, table 102 (types 0x%llx)",
+	       (unsigned long long)m);
+	tap_ok(!(m & banned), "the underlay nest has no probe, peer or ifname");
+	ifi = 0;
+	m = nest_types(find(nlh, ERCX_A_PATH_VPN), &ifi, &mark, &table);
+	tap_ok((m & (1ULL << ERCX_PATH_A_PEER4)) && (m & (1ULL << ERCX_PATH_A_PEER6)) &&
+	       ifi == IF_VPN, "the VPN nest keeps its peers");
+	free(buf);
+	config_free(&c);
+
+	/* Gateway only: ignored, not sent */
+	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n"
+		     "[Underlay]\nGateway = 198.51.100.1\n");
+	nlh = encode(&c, &buf);
+	tap_ok(c.nerr == 0 && !find(nlh, ERCX_A_UNDERLAY),
+	       "[Underlay] without a Device: accepted, no ERCX_A_UNDERLAY sent");
+	free(buf);
+	config_free(&c);
+
+	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n"
+		     "[Underlay]\nDevice = eth9\n");
+	c.underlay.ifindex = IF_UL;
+	nlh = encode(&c, &buf);
+	ul = find(nlh, ERCX_A_UNDERLAY);
+	m = ul ? nest_types(ul, &ifi, &mark, &table) : 0;
+	tap_ok(m == (1ULL << ERCX_PATH_A_IFINDEX | 1ULL << ERCX_PATH_A_FWMARK |
+		     1ULL << ERCX_PATH_A_TABLE) && mark == 0x00e30000 && table == 227,
+	       "[Underlay] Device alone: default fwmark 0x00e30000, table 227, no gateways");
+	free(buf);
+	config_free(&c);
+}
+
+static void test_showconf_round_trip(void)
+{
+	char *buf, reply[8192] = { 0 }, *s1, *s2;
+	struct config c, k, c2;
+	struct nlmsghdr *nlh;
+	bool loaded = false;
+
+	parse_string(&c, conf);
+	c.er.ifindex = IF_ER;
+	c.vpn.ifindex = IF_VPN;
+	c.underlay.ifindex = IF_UL;
+	nlh = encode(&c, &buf);
+	config_init(&k, "kernel");
+	genl_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
+	tap_ok(loaded && k.generation == 7 && !strcmp(k.underlay.dev, "eth9") &&
+	       k.underlay.gw.set4 && k.underlay.gw.set6 &&
+	       k.underlay.fwmark == 0x00330000 && k.underlay.table == 102,
+	       "POLICY_GET reply decoded: underlay eth9, both gateways, fwmark, table");
+	s1 = print_conf(&k);
+	tap_ok(strstr(s1, "\n[Underlay]\nDevice = eth9\nGateway = 198.51.100.1\n"
+		      "Gateway = 2001:db8:1::1\nFwMark = 0x00330000\nTable = 102\n") != NULL,
+	       "showconf prints the [Underlay] section");
+	if (!strstr(s1, "[Underlay]"))
+		tap_diag("%s", s1);
+	tap_ok(parse_string(&c2, s1) == 0 && !strcmp(c2.underlay.dev, c.underlay.dev) &&
+	       !memcmp(&c2.underlay.gw.v4, &c.underlay.gw.v4, 4) &&
+	       !memcmp(&c2.underlay.gw.v6, &c.underlay.gw.v6, 16) &&
+	       c2.underlay.fwmark == c.underlay.fwmark && c2.underlay.table == c.underlay.table &&
+	       c2.vpn.peer.set4 && c2.vpn.peer.set6,
+	       "showconf output loads back to the same underlay");
+	s2 = print_conf(&c2);
+	tap_ok(!strcmp(s1, s2), "showconf output is a fixed point");
+	free(s1);
+	free(s2);
+	free(buf);
+	config_free(&c);
+	config_free(&k);
+	config_free(&c2);
+
+	/* No underlay in the kernel: no section */
+	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n");
+	nlh = encode(&c, &buf);
+	memset(reply, 0, sizeof(reply));
+	config_init(&k, "kernel");
+	genl_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
+	s1 = print_conf(&k);
+	tap_ok(!strstr(s1, "[Underlay]"), "no underlay in the kernel: showconf prints no [Underlay]");
+	free(s1);
+	free(buf);
+	config_free(&c);
+	config_free(&k);
+}
+
+static char *event_output(bool json, const struct nlmsghdr *nlh, int *parsed)
+{
+	struct event e;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+
+	json_init(json, false, m);
+	*parsed = monitor_parse_event(nlh, FAMILY, &e);
+	if (*parsed)
+		monitor_print_event(&e);
+	fclose(m);
+	json_init(false, false, NULL);
+	return out;
+}
+
+static void test_underlay_event(void)
+{
+	char buf[512] = { 0 }, *out;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+	int parsed, ok;
+
+	nlh->nlmsg_type = FAMILY;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = ERCX_CMD_EVENT;
+	mnl_attr_put_u8(nlh, ERCX_A_EVENT, ERCX_EVENT_UNDERLAY);
+	mnl_attr_put_u64(nlh, ERCX_A_TIMESTAMP_NS, 1795000000123000000ULL);
+	mnl_attr_put_u64(nlh, ERCX_A_UNDERLAY_PACKETS, 4294967298ULL);
+
+	out = event_output(true, nlh, &parsed);
+	tap_ok(parsed && !strcmp(out, "{\"schema\":1,\"time\":\"2026-11-18T11:06:40.123Z\","
+				 "\"time_ns\":1795000000123000000,\"event\":\"underlay\","
+				 "\"packets\":4294967298}\n"),
+	       "monitor -j: one compact object, \"event\":\"underlay\", u64 packets");
+	if (!parsed || !strstr(out, "\"event\":\"underlay\""))
+		tap_diag("%s", out);
+	free(out);
+	out = event_output(false, nlh, &parsed);
+	ok = tap_ok(parsed && !strcmp(out, "[2026-11-18T11:06:40.123Z] underlay 4294967298 packets "
+				 "to the VPN peer kept off ExpressRoute so far\n"),
+	       "monitor: the underlay event as text");
+	if (!ok)
+		tap_diag("%s", out);
+	free(out);
+
+	g->cmd = ERCX_CMD_STATUS_GET;
+	out = event_output(true, nlh, &parsed);
+	tap_ok(!parsed && !*out, "a message that is not an event is ignored");
+	free(out);
+}
+
+int main(void)
+{
+	test_underlay_encoding();
+	test_showconf_round_trip();
+	test_underlay_event();
+	return tap_done();
+}
