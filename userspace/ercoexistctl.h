@@ -125,6 +125,23 @@ int monitor_parse_event(const struct nlmsghdr *nlh, uint16_t family,
 /* One line of text, or one compact JSON object per line (-j). */
 void monitor_print_event(const struct event *e);
 
+/* ---- status.c: the underlay guard's part (exported for the tests) ---- */
+struct underlay_view {
+	bool present;			/* the policy has an [Underlay] */
+	char dev[IF_NAMESIZE];
+	uint32_t table, fwmark;
+	unsigned int er_ifindex;	/* the ER device */
+	uint64_t interventions;
+	struct cfg_ip peer;		/* [VPN] Peer */
+};
+
+/*
+ * "underlay guard: ..." and a "warning: ..." line per peer address whose
+ * route (looked up now, no mark) leaves by the ER device; in JSON the
+ * "underlay" object.
+ */
+void status_print_underlay(const struct underlay_view *u);
+
 /* ---- subcommands ---- */
 int cmd_load(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -226,10 +226,9 @@ static void print_path(const char *name, const struct path_status *p)
  * main routing (no mark) sends each VPN peer address now.  A peer routed by
  * the ER device is what the guard exists for: say so with a warning.
  */
-static void print_underlay(const struct status *s, const struct config *c)
+void status_print_underlay(const struct underlay_view *ul)
 {
-	const struct path_status *ul = &s->underlay, *er = &s->path[0];
-	const struct cfg_ip *peer = &c->vpn.peer;
+	const struct cfg_ip *peer = &ul->peer;
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE], warn[2][256];
 	size_t nwarn = 0, i;
 	int k;
@@ -249,7 +248,7 @@ static void print_underlay(const struct status *s, const struct config *c)
 		print_text(" (no [Underlay] Device)");
 	}
 	print_u64(PRINT_ANY, "interventions", ", %llu interventions",
-		  s->stats[ERCX_STATS_A_UNDERLAY]);
+		  ul->interventions);
 	if (!peer->set4 && !peer->set6)
 		print_text(", inactive: no [VPN] Peer");
 	print_text("\n");
@@ -274,7 +273,7 @@ static void print_underlay(const struct status *s, const struct config *c)
 			if (!if_indextoname(oif, dev))
 				snprintf(dev, sizeof(dev), "if%u", oif);
 			print_string(PRINT_ANY, "dev", "route via %s\n", dev);
-			if (er->ifindex && oif == er->ifindex && nwarn < 2) {
+			if (ul->er_ifindex && oif == ul->er_ifindex && nwarn < 2) {
 				if (ul->present)
 					snprintf(warn[nwarn], sizeof(warn[0]), "the route to VPN peer %s leaves by %s (ExpressRoute); the underlay guard steers it to %s",
 						 a, dev, ul->dev);
@@ -378,7 +377,19 @@ int cmd_status(int argc, char **argv)
 	print_u64(PRINT_ANY, "packets", ", %llu packets", s.stats[ERCX_STATS_A_NOPATH_PACKETS]);
 	print_u64(PRINT_ANY, "dropped", ", %llu dropped\n", s.stats[ERCX_STATS_A_NOPATH_DROPPED]);
 	close_json_object();
-	print_underlay(&s, &c);
+	{
+		struct underlay_view uv = {
+			.present = s.underlay.present,
+			.table = s.underlay.table,
+			.fwmark = s.underlay.fwmark,
+			.er_ifindex = s.path[0].ifindex,
+			.interventions = s.stats[ERCX_STATS_A_UNDERLAY],
+			.peer = c.vpn.peer,
+		};
+
+		memcpy(uv.dev, s.underlay.dev, sizeof(uv.dev));
+		status_print_underlay(&uv);
+	}
 
 	print_text("transitions:%s\n", s.ntr ? "" : " none");
 	open_json_array("transitions");

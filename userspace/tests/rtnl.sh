@@ -169,6 +169,49 @@ drv routedev 2001:db8:ffff::10
 [ $r1 -eq 0 ] && [ "$o1" = none ] && [ $r2 -eq 0 ] && [ "$o2" = er0 ] && [ $rc -eq 0 ] &&
 	[ "$(cat "$T/out")" = er0 ]
 ok $? "the peer's route: none, then er0 for IPv4 and IPv6 once learned over ER ($o1, $o2)"
+
+# status's underlay part with the peer routed over ER (IPv4) and not (IPv6)
+ip -6 route del 2001:db8:ffff::10/128
+ip -6 route add 2001:db8:ffff::10/128 via 2001:db8:1::1 dev eth9
+drv underlay er0 eth9 203.0.113.10 2001:db8:ffff::10
+grep -qi 'warning.*peer.*er0' "$T/out" &&
+	grep -qx "warning: the route to VPN peer 203.0.113.10 leaves by er0 (ExpressRoute); the underlay guard steers it to eth9" "$T/out" &&
+	[ "$(grep -c '^warning:' "$T/out")" = 1 ] &&
+	grep -qx "underlay guard: steer to eth9 (table 227, fwmark 0x00e30000), 7 interventions" "$T/out" &&
+	grep -qx "  peer 2001:db8:ffff::10: route via eth9" "$T/out"
+ok $? "status text: a warning for the peer routed by er0, none for the one routed by the uplink"
+
+drv underlay -j er0 eth9 203.0.113.10 2001:db8:ffff::10
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+u = d["underlay"]
+assert set(u) == {"action", "dev", "table", "fwmark", "interventions", "peer_route", "warnings"}, u
+assert (u["action"], u["dev"], u["table"], u["fwmark"], u["interventions"]) == ("steer", "eth9", 227, 0xe30000, 7), u
+assert u["peer_route"] == [{"peer": "203.0.113.10", "dev": "er0"}, {"peer": "2001:db8:ffff::10", "dev": "eth9"}], u
+assert len(u["warnings"]) == 1 and "203.0.113.10 leaves by er0" in u["warnings"][0] and "steers it to eth9" in u["warnings"][0], u
+' "$T/out" 2>"$T/err"
+ok $? "status -j: underlay {action, dev, table, fwmark, interventions, peer_route, warnings}"
+
+drv underlay -j er0 - 203.0.113.10
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+u = d["underlay"]
+assert (u["action"], u["dev"], u["table"], u["fwmark"]) == ("drop", None, None, None), u
+assert u["peer_route"] == [{"peer": "203.0.113.10", "dev": "er0"}], u
+assert len(u["warnings"]) == 1 and u["warnings"][0].endswith("the underlay guard drops it (no [Underlay] Device)"), u
+' "$T/out" 2>"$T/err" && drv underlay er0 - 203.0.113.10 && grep -qi "^warning: .*peer 203.0.113.10.*er0.*drops it" "$T/out"
+ok $? "status without [Underlay]: action drop, null uplink, the warning says it drops"
+
+drv underlay -j er0 eth9
+/usr/bin/python3 -c '
+import json, sys
+u = json.load(open(sys.argv[1]))["underlay"]
+assert u["peer_route"] == [] and u["warnings"] == [], u
+' "$T/out" 2>"$T/err" && drv underlay er0 eth9 && grep -q "inactive: no \[VPN\] Peer" "$T/out"
+ok $? "status without a [VPN] Peer: no peer routes, no warnings, inactive"
+
 ip route del 203.0.113.10/32
 ip -6 route del 2001:db8:ffff::10/128
 

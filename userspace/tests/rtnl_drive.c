@@ -5,6 +5,9 @@
  *   rtnl_drive flush           remove everything with protocol 0xe5
  *   rtnl_drive routedev ADDR   the device the main routing sends ADDR by
  *                              (as status looks up the VPN peer), or "none"
+ *   rtnl_drive underlay [-j] ERDEV ULDEV|- PEER...
+ *                              status's underlay guard part, for a policy
+ *                              with these devices and peers (7 interventions)
  * Exit status as ercoexistctl's.
  */
 #include <arpa/inet.h>
@@ -12,6 +15,39 @@
 #include <string.h>
 
 #include "ercoexistctl.h"
+#include "json.h"
+
+static int underlay(int argc, char **argv)
+{
+	struct underlay_view u = { .table = 227, .fwmark = 0x00e30000, .interventions = 7 };
+	bool json = false;
+	int i = 2;
+
+	if (i < argc && !strcmp(argv[i], "-j")) {
+		json = true;
+		i++;
+	}
+	if (argc - i < 2)
+		return EXIT_USAGE;
+	u.er_ifindex = if_nametoindex(argv[i++]);
+	if (strcmp(argv[i], "-")) {
+		u.present = true;
+		snprintf(u.dev, sizeof(u.dev), "%s", argv[i]);
+	}
+	for (i++; i < argc; i++) {
+		if (inet_pton(AF_INET, argv[i], &u.peer.v4) == 1)
+			u.peer.set4 = true;
+		else if (inet_pton(AF_INET6, argv[i], &u.peer.v6) == 1)
+			u.peer.set6 = true;
+		else
+			return EXIT_USAGE;
+	}
+	json_init(json, false, stdout);
+	json_begin();
+	status_print_underlay(&u);
+	json_end();
+	return EXIT_OK;
+}
 
 int main(int argc, char **argv)
 {
@@ -46,6 +82,8 @@ int main(int argc, char **argv)
 		printf("%s\n", oif && if_indextoname(oif, dev) ? dev : "none");
 		return EXIT_OK;
 	}
-	fprintf(stderr, "usage: rtnl_drive install FILE | flush | routedev ADDR\n");
+	if (argc >= 2 && !strcmp(argv[1], "underlay"))
+		return underlay(argc, argv);
+	fprintf(stderr, "usage: rtnl_drive install FILE | flush | routedev ADDR | underlay ...\n");
 	return EXIT_USAGE;
 }
