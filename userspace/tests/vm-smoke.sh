@@ -46,11 +46,14 @@ ip netns add "$NS" || exit 1
 nsx ip link set lo up
 nsx ip link add er0 type dummy
 nsx ip link add vti0 type dummy
+nsx ip link add eth0 type dummy
 nsx ip addr add 192.0.2.2/24 dev er0
 nsx ip addr add 2001:db8:e::2/64 dev er0 nodad
 nsx ip addr add 169.254.21.2/30 dev vti0
+nsx ip addr add 198.51.100.2/24 dev eth0
 nsx ip link set er0 up
 nsx ip link set vti0 up
+nsx ip link set eth0 up
 
 cat >"$T/ercoexist.conf" <<'CONF'
 [ExpressRoute]
@@ -67,7 +70,8 @@ Peer = 203.0.113.10
 MSS = 1250
 
 [Underlay]
-Device = lo
+Device = eth0
+Gateway = 198.51.100.1
 
 [Policy]
 MSSScope = tunnel
@@ -98,22 +102,25 @@ count_rules() { nsx ip "$1" rule show | grep -Ec "fwmark $2/0xff0000 lookup $3 p
 routes_ok() {
 	nsx ip -4 route show table 225 | grep -Eq "^default via 192.0.2.1 dev er0 proto (229|0xe5)" &&
 	nsx ip -6 route show table 225 | grep -Eq "^default via 2001:db8:e::1 dev er0 proto (229|0xe5)" &&
-	nsx ip -4 route show table 226 | grep -Eq "^default via 169.254.21.1 dev vti0 proto (229|0xe5)"
+	nsx ip -4 route show table 226 | grep -Eq "^default via 169.254.21.1 dev vti0 proto (229|0xe5)" &&
+	nsx ip -4 route show table 227 | grep -Eq "^default via 198.51.100.1 dev eth0 proto (229|0xe5)"
 }
 [ "$(count_rules -4 0xe10000 225)" = 1 ] && [ "$(count_rules -6 0xe10000 225)" = 1 ] &&
 	[ "$(count_rules -4 0xe20000 226)" = 1 ] && [ "$(count_rules -6 0xe20000 226)" = 1 ] &&
-	nsx ip -4 rule show | grep -q "^10225:" && nsx ip -4 rule show | grep -q "^10226:"
-ok $? "load: one ip rule per path and family, pref 10000+table"
+	[ "$(count_rules -4 0xe30000 227)" = 1 ] && [ "$(count_rules -6 0xe30000 227)" = 1 ] &&
+	nsx ip -4 rule show | grep -q "^10225:" && nsx ip -4 rule show | grep -q "^10226:" &&
+	nsx ip -4 rule show | grep -q "^10227:"
+ok $? "load: one ip rule per path, the underlay and family, pref 10000+table"
 routes_ok
-ok $? "load: default routes in tables 225 (IPv4+IPv6) and 226"
+ok $? "load: default routes in tables 225 (IPv4+IPv6), 226 and 227 (the underlay)"
 
 ctl load "$T/ercoexist.conf"
 r1=$rc
 ctl load "$T/ercoexist.conf"
 [ $r1 -eq 0 ] && [ $rc -eq 0 ] && [ "$(count_rules -4 0xe10000 225)" = 1 ] &&
 	[ "$(count_rules -6 0xe20000 226)" = 1 ] &&
-	[ "$(nsx ip -4 rule show | grep -Ec 'proto (229|0xe5)')" = 2 ] &&
-	[ "$(nsx ip -6 rule show | grep -Ec 'proto (229|0xe5)')" = 2 ] && routes_ok
+	[ "$(nsx ip -4 rule show | grep -Ec 'proto (229|0xe5)')" = 3 ] &&
+	[ "$(nsx ip -6 rule show | grep -Ec 'proto (229|0xe5)')" = 3 ] && routes_ok
 ok $? "load twice more: still exactly one rule each, routes kept"
 
 ctl status
@@ -142,8 +149,19 @@ assert px["10.17.0.0/16"]["via"] == ["er", "vpn"] and px["10.17.0.0/16"]["path"]
 assert px["10.40.0.0/24"]["via"] == ["vpn"] and px["10.40.0.0/24"]["path"] == "vpn"
 assert px["2001:db8:17::/48"]["path"] == "er"
 assert d["prefix_count"] == 3 and isinstance(d["generation"], int)
+u = d["underlay"]
+assert (u["action"], u["dev"], u["table"], u["fwmark"]) == ("steer", "eth0", 227, 0xe30000), u
+assert isinstance(u["interventions"], int) and u["warnings"] == [], u
+assert u["peer_route"] == [{"peer": "203.0.113.10", "dev": None}], u
 PYEOF
-ok $? "status -j: SPEC section 4 keys and values"
+ok $? "status -j: SPEC section 4 keys and values, the underlay guard"
+
+nsx ip route add 203.0.113.10/32 via 192.0.2.1 dev er0
+ctl status
+nsx ip route del 203.0.113.10/32
+[ $rc -eq 0 ] && grep -qi 'warning.*peer.*er0' "$T/out" &&
+	grep -qx "warning: the route to VPN peer 203.0.113.10 leaves by er0 (ExpressRoute); the underlay guard steers it to eth0" "$T/out"
+ok $? "status warns when the route to the VPN peer leaves by er0"
 
 ctl -p status
 [ $rc -eq 0 ] && $PY -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" && [ "$(wc -l <"$T/out")" -gt 20 ]
@@ -156,8 +174,10 @@ r1=$rc
 ctl showconf
 [ $r1 -eq 0 ] && diff <(grep -v '^#' "$T/show1.conf") <(grep -v '^#' "$T/out") >/dev/null &&
 	grep -qx "Prefix = 10.40.0.0/24 vpn" "$T/show1.conf" && grep -qx "FailbackDelay = 1s" "$T/show1.conf" &&
-	grep -qx "Gateway = 2001:db8:e::1" "$T/show1.conf"
-ok $? "showconf output loads back to the same policy"
+	grep -qx "Gateway = 2001:db8:e::1" "$T/show1.conf" &&
+	grep -A4 -x "\[Underlay\]" "$T/show1.conf" | tr '\n' ' ' |
+	grep -qx "\[Underlay\] Device = eth0 Gateway = 198.51.100.1 FwMark = 0x00e30000 Table = 227 "
+ok $? "showconf output, [Underlay] included, loads back to the same policy"
 
 # monitor in the background, then failover
 nsx "$CTL" -j monitor --count 3 >"$T/mon.json" 2>"$T/mon.err" &
@@ -290,7 +310,8 @@ r1=$rc
 nsx ip rule show | grep -Eq "proto (229|0xe5)"
 norules=$?
 [ $r1 -eq 0 ] && [ $norules -ne 0 ] && [ -z "$(nsx ip -4 route show table 225)" ] &&
-	[ -z "$(nsx ip -6 route show table 225 2>/dev/null)" ] && [ -z "$(nsx ip -4 route show table 226)" ]
+	[ -z "$(nsx ip -6 route show table 225 2>/dev/null)" ] && [ -z "$(nsx ip -4 route show table 226)" ] &&
+	[ -z "$(nsx ip -4 route show table 227)" ]
 ok $? "flush: rules and routes removed"
 ctl -j status
 [ $rc -eq 0 ] && $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["policy_loaded"] is False, d' "$T/out"
