@@ -28,9 +28,9 @@ expect_path "IPv6 to $AZ6 follows the main table over ER" "$AZ6" er
 
 # The ESP tunnel, gw <-> vpn edge
 check "gw reaches the vpn edge through the tunnel (IPv4)" \
-	nsx gw ping -q -n -c 2 -i 0.1 -W 2 "$VPN_VTI4" >/dev/null
+	quiet nsx gw ping -q -n -c 2 -i 0.1 -W 2 "$VPN_VTI4"
 check "gw reaches the vpn edge through the tunnel (IPv6)" \
-	nsx gw ping -6 -q -n -c 2 -i 0.1 -W 2 "$VPN_VTI6" >/dev/null
+	quiet nsx gw ping -6 -q -n -c 2 -i 0.1 -W 2 "$VPN_VTI6"
 
 # Point the VPN-only site at the tunnel in the main table
 nsx gw ip route add "$SITE_NET4" dev vti0
@@ -55,7 +55,7 @@ mtu=$(nsx gw cat /sys/class/net/vti0/mtu)
 [ "$mtu" = "$VPN_MTU" ]
 tap_result $? "vti0 MTU is $VPN_MTU (got $mtu)"
 check "a 1400-byte DF packet crosses the tunnel" \
-	nsx onprem ping -q -n -c 1 -W 2 -M "do" -s 1372 "$SITE4" >/dev/null
+	quiet nsx onprem ping -q -n -c 1 -W 2 -M "do" -s 1372 "$SITE4"
 nsx onprem ping -q -n -c 1 -W 2 -M "do" -s 1373 "$SITE4" >/dev/null 2>&1
 ping_rc1=$?
 # the first big packet gets "frag needed", the retry fails locally

@@ -53,6 +53,10 @@ tap_skip() {	# DESCRIPTION REASON
 	echo "ok $TAP_N - $1 # SKIP $2"
 }
 
+# quiet CMD...: run CMD with its output discarded (for `check`: a redirect
+# after `check ...` would swallow the TAP line too)
+quiet() { "$@" >/dev/null 2>&1; }
+
 # check DESCRIPTION CMD...: one test point from a command's status
 check() {
 	local d=$1
