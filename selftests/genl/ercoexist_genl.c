@@ -327,7 +327,7 @@ struct path_info {
 struct policy_info {
 	int mss, mss6, mss_scope, nopath;	/* -1: absent */
 	int64_t failback, fwmask, generation, prefix_count;
-	struct path_info er, vpn;
+	struct path_info er, vpn, underlay;
 	int loaded, mode, active;		/* status only */
 	int has_stats;
 	int64_t failovers, failbacks;
@@ -392,6 +392,9 @@ static int parse_policy(struct nlmsghdr *nlh, void *arg)
 		parse_path(tb[ERCX_A_PATH_ER], &pi->er);
 	if (tb[ERCX_A_PATH_VPN])
 		parse_path(tb[ERCX_A_PATH_VPN], &pi->vpn);
+	memset(&pi->underlay, 0, sizeof(pi->underlay));
+	if (tb[ERCX_A_UNDERLAY])
+		parse_path(tb[ERCX_A_UNDERLAY], &pi->underlay);
 	pi->failovers = pi->failbacks = -1;
 	if (tb[ERCX_A_STATS]) {
 		struct nlattr *st[ERCX_STATS_A_MAX + 1];
@@ -990,6 +993,39 @@ TEST_F(ercx, failover_and_auto)
 				&self->r)) TH_LOG("auto: %s", self->r.msg);
 }
 
+/* The underlay (here: lo) is optional, returned by get and status */
+TEST_F(ercx, underlay_set_and_get)
+{
+	struct nl_msg *msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+	struct in_addr gw;
+	struct nlattr *n;
+
+	put_base(msg, self->er, self->vpn);
+	n = nest_start(msg, ERCX_A_UNDERLAY);
+	nla_put_u32(msg, ERCX_PATH_A_IFINDEX, 1);
+	inet_pton(AF_INET, "198.51.100.1", &gw);
+	nla_put(msg, ERCX_PATH_A_GATEWAY4, 4, &gw);
+	nla_nest_end(msg, n);
+	ASSERT_EQ(0, transact(self->sk, msg, &self->r))
+		TH_LOG("set: %s", self->r.msg);
+
+	ASSERT_EQ(0, get_policy(self->sk, self->family, &self->pi, &self->r));
+	ASSERT_TRUE(self->pi.underlay.present);
+	EXPECT_EQ(1, self->pi.underlay.ifindex);
+	EXPECT_STREQ("lo", self->pi.underlay.ifname);
+	EXPECT_EQ(0x00e30000, self->pi.underlay.fwmark);
+	EXPECT_EQ(227, self->pi.underlay.table);
+
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_TRUE(self->pi.underlay.present);
+
+	/* a replace without it removes it */
+	ASSERT_EQ(0, set_base(self->sk, self->family, self->er, self->vpn,
+			      &self->r)) TH_LOG("set: %s", self->r.msg);
+	ASSERT_EQ(0, get_policy(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_FALSE(self->pi.underlay.present);
+}
+
 TEST_F(ercx, flush)
 {
 	ASSERT_EQ(0, set_base(self->sk, self->family, self->er, self->vpn,
@@ -1513,6 +1549,51 @@ B(table_main)
 	put_path(M, ERCX_A_PATH_VPN, c->vpn);
 }
 
+/* the underlay: its own device, table and mark; no probe or peer */
+B(underlay_is_er)
+{
+	both_paths(c);
+	put_path(M, ERCX_A_UNDERLAY, c->er);
+}
+
+B(underlay_no_ifindex)
+{
+	both_paths(c);
+	path_with(M, ERCX_A_UNDERLAY, 0, ERCX_PATH_A_TABLE, 4, 300);
+}
+
+B(underlay_no_such_device)
+{
+	both_paths(c);
+	put_path(M, ERCX_A_UNDERLAY, 999999);
+}
+
+B(underlay_table_of_er)
+{
+	both_paths(c);
+	path_with(M, ERCX_A_UNDERLAY, 1, ERCX_PATH_A_TABLE, 4, 225);
+}
+
+B(underlay_mark_of_vpn)
+{
+	both_paths(c);
+	path_with(M, ERCX_A_UNDERLAY, 1, ERCX_PATH_A_FWMARK, 4, 0x00e20000);
+}
+
+B(underlay_probe)
+{
+	both_paths(c);
+	path_with(M, ERCX_A_UNDERLAY, 1, ERCX_PATH_A_PROBE_INTERVAL_MS, 4, 100);
+}
+
+B(underlay_peer)
+{
+	both_paths(c);
+	path_with(M, ERCX_A_UNDERLAY, 1, ERCX_PATH_A_PEER4, 4, htonl(0xcb00710a));
+}
+
+B(ro_underlay_packets) { both_paths(c); nla_put_u64(M, ERCX_A_UNDERLAY_PACKETS, 1); }
+
 /* read-only attributes in a set */
 B(ro_generation) { both_paths(c); nla_put_u32(M, ERCX_A_GENERATION, 7); }
 B(ro_prefix_count) { both_paths(c); nla_put_u32(M, ERCX_A_PREFIX_COUNT, 7); }
@@ -1617,6 +1698,14 @@ REJ(probe_multiplier_0, POLICY_SET, ERANGE, EINVAL);
 REJ(peer4_on_er, POLICY_SET, EINVAL, EINVAL);
 REJ(fwmark_outside_mask, POLICY_SET, EINVAL, EINVAL);
 REJ(table_zero, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_is_er, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_no_ifindex, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_no_such_device, POLICY_SET, ENODEV, EINVAL);
+REJ(underlay_table_of_er, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_mark_of_vpn, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_probe, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_peer, POLICY_SET, EINVAL, EINVAL);
+REJ(ro_underlay_packets, POLICY_SET, EINVAL, EINVAL);
 REJ(table_main, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_generation, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_prefix_count, POLICY_SET, EINVAL, EINVAL);

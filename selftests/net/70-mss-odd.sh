@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Odd-offset MSS, end to end (issue 4, item 4).  A crafted SYN (scapy) whose
+# MSS option follows a single NOP, so the 16-bit MSS value sits at an odd
+# offset of the TCP header, crosses the tunnel: ercoexist clamps it, the far
+# end sees MSS 1250 with a correct TCP checksum and answers with a SYN-ACK.
+# The far end's receive checksum offload is off, so its kernel really checks.
+# In the same run, without ercoexist, the same packet goes through iptables
+# TCPMSS and nftables `tcp option maxseg size set`: what they do is noted,
+# not asserted.
+DIR=$(dirname "$(readlink -f "$0")")
+# shellcheck source=selftests/net/lib.sh
+. "$DIR/lib.sh"
+# shellcheck source=selftests/net/topology.sh
+. "$DIR/topology.sh"
+
+require_root
+require_vm
+require_cmds ip nft tcpdump socat timeout ethtool ss
+require_module_and_ctl
+"$PY" -c 'import scapy' 2>/dev/null || tap_skip_all "needs python3-scapy for $PY"
+
+W=/tmp/ercx-mssodd
+PORT=5003
+SRV=
+cleanup() {
+	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null
+	topo_cleanup
+}
+trap cleanup EXIT
+rm -rf "$W"
+mkdir -p "$W"
+
+SPORT=40000
+# odd_syn DST: send the crafted SYN from onprem; prints the flags of the
+# answer ("SA", "R", ... or "none") and the TCP option bytes it sent
+odd_syn() {
+	SPORT=$((SPORT + 1))
+	nsx onprem "$PY" - "$1" "$PORT" "$SPORT" <<'EOF' 2>/dev/null
+import sys
+from scapy.all import IP, TCP, sr1, conf, raw
+conf.verb = 0
+dst, dport, sport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# NOP, then MSS 1460 at TCP header offset 21 (odd), then padding NOPs
+syn = IP(dst=dst) / TCP(sport=sport, dport=dport, flags='S', seq=1000,
+                        options=[('NOP', None), ('MSS', 1460),
+                                 ('NOP', None), ('NOP', None), ('NOP', None)])
+opts = raw(syn[TCP])[20:]
+assert opts[1] == 2 and opts[2] == 4, opts.hex()
+ans = sr1(syn, timeout=5)
+print(ans[TCP].flags if ans is not None and TCP in ans else 'none', opts.hex())
+EOF
+}
+
+# capture_syn OUT: tcpdump on azure's VPN-side link, one SYN to PORT
+capture_syn() {
+	rm -f "$1" "$1.err"
+	nsx azure timeout 20 tcpdump -i vpn -nn -vv -l -c 1 \
+		"tcp dst port $PORT and tcp[13] & 0x12 == 0x02" >"$1" 2>"$1.err" &
+	CAP=$!
+	wait_until 50 grep -q 'listening on' "$1.err"
+}
+
+# one_run LABEL: capture + crafted SYN; sets ANS, SEEN_MSS, CSUM
+one_run() {
+	local out
+	capture_syn "$W/syn.$1"
+	out=$(odd_syn "$SITE4")
+	wait "$CAP"
+	ANS=${out%% *}
+	ANS=${ANS:-none}
+	SEEN_MSS=$(grep -o 'mss [0-9]*' "$W/syn.$1" | head -n 1 | cut -d' ' -f2)
+	SEEN_MSS=${SEEN_MSS:-none}
+	if grep -q 'cksum 0x[0-9a-f]* (correct)' "$W/syn.$1"; then
+		CSUM=correct
+	elif grep -q 'cksum 0x[0-9a-f]* (incorrect' "$W/syn.$1"; then
+		CSUM=incorrect
+	else
+		CSUM=unknown
+	fi
+	diag "$1: sent options ${out#* }; azure saw mss $SEEN_MSS, checksum $CSUM; answer: $ANS"
+	grep -o 'cksum [^,]*' "$W/syn.$1" | sed "s/^/# $1: /"
+}
+
+tap_plan 7
+topo_setup
+tap_result $? "topology up"
+# the far end verifies checksums itself (veth would mark them verified)
+nsx azure ethtool -K vpn rx off >/dev/null 2>&1
+nsx azure ethtool -k vpn | grep -q '^rx-checksumming: off'
+tap_result $? "azure's receive checksum offload is off"
+
+nsx azure socat -u "TCP-LISTEN:$PORT,fork,reuseaddr" /dev/null 2>/dev/null &
+SRV=$!
+srv_listening() { nsx azure ss -Hltn | grep -q ":$PORT"; }
+wait_until 50 srv_listening
+
+policy_load failback=0
+tap_result $? "ercoexistctl load (MSS 1250)"
+c0=$(status_get 'j["mss"]["clamped"]')
+one_run ercoexist
+[ "$SEEN_MSS" = 1250 ]
+tap_result $? "ercoexist: the odd-offset MSS arrived clamped to 1250 (saw $SEEN_MSS)"
+[ "$CSUM" = correct ]
+tap_result $? "ercoexist: the TCP checksum arrived correct ($CSUM)"
+case "$ANS" in SA*) true ;; *) false ;; esac
+tap_result $? "ercoexist: the far end answered with a SYN-ACK ($ANS)"
+c1=$(status_get 'j["mss"]["clamped"]')
+[ "${c1:-0}" -gt "${c0:-0}" ]
+tap_result $? "status mss.clamped went up ($c0 -> $c1)"
+
+# The kernel's own clamps on the same packet, ercoexist out of the way
+ctl flush >/dev/null
+nsx gw ip route replace "$SITE_NET4" dev vti0
+if nsx gw iptables -t mangle -A FORWARD -o vti0 -p tcp --tcp-flags SYN,RST SYN \
+	-j TCPMSS --set-mss 1250 2>"$W/ipt.err"; then
+	one_run iptables-TCPMSS
+	diag "NOTE iptables TCPMSS: mss $SEEN_MSS, checksum $CSUM, answer $ANS"
+	nsx gw iptables -t mangle -F FORWARD
+else
+	diag "NOTE iptables TCPMSS could not be set up: $(head -n 1 "$W/ipt.err")"
+fi
+if nsx gw nft -f - <<EOF 2>"$W/nft.err"
+table inet mssref {
+	chain c_fwd {
+		type filter hook forward priority mangle; policy accept;
+		oifname "vti0" tcp flags syn tcp option maxseg size set 1250
+	}
+}
+EOF
+then
+	one_run nft-maxseg
+	diag "NOTE nftables maxseg: mss $SEEN_MSS, checksum $CSUM, answer $ANS"
+	nsx gw nft delete table inet mssref
+else
+	diag "NOTE nftables maxseg could not be set up: $(head -n 1 "$W/nft.err")"
+fi
+
+tap_end
