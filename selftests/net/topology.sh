@@ -281,12 +281,15 @@ topo_er_edge() {
 
 # topo_config FILE [KEY=VALUE...]: write an ercoexistctl config for gw.
 # Keys: mss_scope (tunnel), failback (0), nopath (pass), mss (1250),
+# underlay (yes: the [Underlay] section; no: none, the guard drops),
 # extra (raw lines appended to [Policy])
 topo_config() {
 	local f=$1 mss_scope=tunnel failback=0 nopath=pass mss=1250 extra='' kv
+	local underlay=yes ul
 	shift
 	for kv in "$@"; do
 		case "$kv" in
+		underlay=*) underlay=${kv#*=} ;;
 		mss_scope=*) mss_scope=${kv#*=} ;;
 		failback=*) failback=${kv#*=} ;;
 		nopath=*) nopath=${kv#*=} ;;
@@ -294,6 +297,11 @@ topo_config() {
 		extra=*) extra=${kv#*=} ;;
 		esac
 	done
+	ul="[Underlay]
+Device = eth0
+Gateway = $INET_GW4
+Gateway = $INET_GW6"
+	[ "$underlay" = yes ] || ul="# no [Underlay]: the guard drops"
 	cat >"$f" <<EOF
 # ercoexist test topology (selftests/net/topology.sh)
 [ExpressRoute]
@@ -304,11 +312,10 @@ Gateway = $ER_GW6
 [VPN]
 Device = vti0
 Peer = $VPN_PUB4
+Peer = $VPN_PUB6
 MSS = $mss
 
-[Underlay]
-Device = eth0
-Gateway = $INET_GW4
+$ul
 
 [Policy]
 MSSScope = $mss_scope

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Underlay guard (issue 4, item 1).  With Microsoft peering the Azure VPN
+# gateway's public address can be learned over ExpressRoute; then the backup
+# VPN rides on the primary and dies with it.  Here gw gets a host route to
+# the VPN peer via er0, as such a BGP route would install, and:
+#  - with [Underlay], ESP (the tunnel) and IKE (UDP 500) to the peer still
+#    leave by the Internet uplink eth0: the Internet router forwards them,
+#    er0 carries none; the VPN keeps working; the counter and the event say
+#    so; status warns that the peer's route resolves via ER;
+#  - ER down: traffic to Azure moves to the VPN and still flows;
+#  - without [Underlay], the packets are dropped (counted), never sent on er0.
+DIR=$(dirname "$(readlink -f "$0")")
+# shellcheck source=selftests/net/lib.sh
+. "$DIR/lib.sh"
+# shellcheck source=selftests/net/topology.sh
+. "$DIR/topology.sh"
+
+require_root
+require_vm
+require_cmds ip nft ping socat timeout
+require_module_and_ctl
+
+MON=/tmp/ercx-underlay-monitor.json
+MONPID=
+cleanup() {
+	[ -n "$MONPID" ] && kill "$MONPID" 2>/dev/null
+	topo_cleanup
+}
+trap cleanup EXIT
+
+# Counters on the Internet router: ESP and IKE from gw, per family
+wire_counters() {
+	nsx inet nft -f - <<EOF
+table inet ulw {
+	counter esp4 { }
+	counter ike4 { }
+	counter ike6 { }
+	chain c_fwd {
+		type filter hook forward priority 0; policy accept;
+		iifname "gw0" ip daddr $VPN_PUB4 meta l4proto esp counter name esp4
+		iifname "gw0" ip daddr $VPN_PUB4 udp dport 500 counter name ike4
+		iifname "gw0" ip6 daddr $VPN_PUB6 udp dport 500 counter name ike6
+	}
+}
+EOF
+}
+wire() { nft_counter inet inet ulw "$1"; }
+
+# ike DST: one IKE-sized UDP datagram from gw to DST:500
+ike() {
+	local a=$1
+	case "$a" in *:*) a="[$a]" ;; esac
+	echo "ike-sa-init" | nsx gw timeout 5 socat -u - "UDP:$a:500,sourceport=500" 2>/dev/null
+}
+
+underlay_count() { status_get 'j["underlay"]["interventions"]'; }
+
+tap_plan 19
+topo_setup
+tap_result $? "topology up"
+wire_counters
+tap_result $? "nft counters on the Internet router"
+policy_load
+tap_result $? "ercoexistctl load with [Underlay] Device = eth0"
+expect_path "baseline: VPN-only $SITE4 over the tunnel" "$SITE4" vpn
+
+# What Microsoft peering would do: the VPN peer learned over ER
+nsx gw ip route add "$VPN_PUB4/32" via "$ER_GW4" dev er0
+nsx gw ip -6 route add "$VPN_PUB6/128" via "$ER_GW6" dev er0
+dev4=$(nsx gw ip -o route get "$VPN_PUB4" | grep -o 'dev [^ ]*' | head -n 1)
+dev6=$(nsx gw ip -o -6 route get "$VPN_PUB6" | grep -o 'dev [^ ]*' | head -n 1)
+[ "$dev4" = "dev er0" ] && [ "$dev6" = "dev er0" ]
+tap_result $? "the main table now sends the VPN peer over ER ($dev4, $dev6)"
+
+ctl status >/tmp/ercx-underlay-status.txt 2>&1
+grep -qi 'warning.*peer.*er0' /tmp/ercx-underlay-status.txt
+tap_result $? "status warns that the VPN peer's route resolves via er0"
+grep -i 'warning' /tmp/ercx-underlay-status.txt | sed 's/^/# /'
+
+rm -f "$MON"
+ip netns exec "$ERCX_NS-gw" "$ERCX_CTL" -j monitor >"$MON" 2>&1 &
+MONPID=$!
+sleep 0.5
+
+u0=$(underlay_count)
+e0=$(wire esp4)
+er0=$(dev_stat gw er0 tx_packets)
+path_of "$SITE4" 10
+e1=$(wire esp4)
+er1=$(dev_stat gw er0 tx_packets)
+diag "$SITE4: $PATH_DETAIL; ESP at the Internet router +$((e1 - e0)), er0 tx +$((er1 - er0))"
+[ "$PATH_RESULT" = vpn ]
+tap_result $? "the VPN still carries $SITE4 with the peer routed via ER (got $PATH_RESULT)"
+[ $((e1 - e0)) -ge 10 ] && [ $((er1 - er0)) -lt 10 ]
+tap_result $? "its ESP left by the uplink: Internet router +$((e1 - e0)), er0 tx +$((er1 - er0))"
+u1=$(underlay_count)
+[ "${u1:-0}" -ge $((${u0:-0} + 10)) ]
+tap_result $? "underlay guard counter went up by the ESP packets ($u0 -> $u1)"
+
+i0=$(wire ike4)
+er0=$(dev_stat gw er0 tx_packets)
+ike "$VPN_PUB4"
+ike "$VPN_PUB4"
+i1=$(wire ike4)
+er1=$(dev_stat gw er0 tx_packets)
+[ $((i1 - i0)) -eq 2 ] && [ $((er1 - er0)) -lt 2 ]
+tap_result $? "IKE (UDP 500) to $VPN_PUB4 left by the uplink (Internet router +$((i1 - i0)), er0 +$((er1 - er0)))"
+i0=$(wire ike6)
+er0=$(dev_stat gw er0 tx_packets)
+ike "$VPN_PUB6"
+ike "$VPN_PUB6"
+i1=$(wire ike6)
+er1=$(dev_stat gw er0 tx_packets)
+[ $((i1 - i0)) -eq 2 ] && [ $((er1 - er0)) -lt 2 ]
+tap_result $? "IKE (UDP 500) to $VPN_PUB6 left by the uplink (Internet router +$((i1 - i0)), er0 +$((er1 - er0)))"
+
+# at most one event per second: it comes within ~1 s of the first packet
+wait_until 30 grep -q '"event":"underlay"' "$MON"
+tap_result $? "monitor -j printed an underlay event"
+ev=$(grep '"event":"underlay"' "$MON" | tail -n 1)
+diag "event: $ev"
+echo "$ev" | /usr/bin/python3 -c 'import json,sys; e=json.loads(sys.stdin.read()); sys.exit(0 if e["packets"] >= 1 else 1)'
+tap_result $? "the event carries the intervention count"
+kill "$MONPID" 2>/dev/null
+MONPID=
+
+# ER fails: Azure traffic moves to the VPN, whose underlay is not on ER
+topo_er_edge down
+wait_status 30 'j["active_path"]' vpn
+tap_result $? "ER edge down: active_path vpn"
+expect_path "ER down: IPv4 $AZ4 over the VPN" "$AZ4" vpn
+expect_path "ER down: IPv6 $AZ6 over the VPN" "$AZ6" vpn
+topo_er_edge up
+wait_status 30 'j["active_path"]' er
+tap_result $? "ER edge back: active_path er"
+
+# No [Underlay]: the guard drops what would leave by ER
+policy_load underlay=no
+tap_result $? "ercoexistctl load without [Underlay]"
+u0=$(underlay_count)
+e0=$(wire esp4)
+er0=$(dev_stat gw er0 tx_packets)
+ping_from onprem "$SITE4" 5
+rc=$?
+e1=$(wire esp4)
+er1=$(dev_stat gw er0 tx_packets)
+u1=$(underlay_count)
+diag "ping rc $rc, ESP at the Internet router +$((e1 - e0)), er0 tx +$((er1 - er0)), counter $u0 -> $u1"
+[ $rc -ne 0 ] && [ $((e1 - e0)) -eq 0 ] && [ $((er1 - er0)) -lt 5 ] &&
+	[ "${u1:-0}" -ge $((${u0:-0} + 5)) ]
+tap_result $? "without an uplink the ESP to the peer is dropped and counted, never sent on er0"
+
+tap_end
