@@ -3,11 +3,13 @@
  * ercoexistctl: configure and inspect ercoexist.ko.
  */
 #include <getopt.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ercoexistctl.h"
+#include "rules.h"
 #include "json.h"
 
 struct globals G;
@@ -37,6 +39,19 @@ static void usage(FILE *f)
 	fprintf(f, "Exit status: 0 ok, 1 usage or config error, 2 kernel refused, 3 module not loaded.\n");
 }
 
+/* rules_route_dev for the host rules: the kernel's route to @addr */
+static int route_dev_name(int family, const void *addr, char *dev, size_t len)
+{
+	char name[IF_NAMESIZE];
+	unsigned int oif;
+
+	if (rtnl_route_dev((uint8_t)family, addr, &oif) || !oif ||
+	    !if_indextoname(oif, name))
+		return -1;
+	snprintf(dev, len, "%s", name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -49,6 +64,7 @@ int main(int argc, char **argv)
 	size_t i;
 	int c;
 
+	rules_route_dev = route_dev_name;
 	while ((c = getopt_long(argc, argv, "+jpVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':

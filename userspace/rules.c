@@ -10,6 +10,8 @@
  * coexisting connections.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +63,8 @@ const struct rule_info rule_table[] = {
 	  "the VPN MSS does not fit the tunnel device's MTU" },
 	{ "rp-filter-strict", SEV_WARNING,
 	  "strict reverse-path filtering (rp_filter = 1) on a path device" },
+	{ "probe-not-via-er", SEV_WARNING,
+	  "the ExpressRoute probe target is not routed via the ExpressRoute device" },
 };
 
 const size_t rule_count = sizeof(rule_table) / sizeof(rule_table[0]);
@@ -517,6 +521,79 @@ static void sysctl_dev(const char *dev, char *buf, size_t len)
 			buf[i] = '/';
 }
 
+int (*rules_route_dev)(int family, const void *addr, char *dev, size_t len);
+
+/*
+ * The device the host routes @addr by: the kernel's answer (through
+ * rules_route_dev), or with $ERCX_PROCFS_ROOT set, the line "ADDR DEV" of
+ * ROOT/routes.  0 with @dev set, or -1 when unknown (then the rule is
+ * silent).
+ */
+static int route_dev(int family, const void *addr, char *dev, size_t len)
+{
+	const char *root = procfs_root();
+	char *path = NULL, a[INET6_ADDRSTRLEN + 1], d[IF_NAMESIZE + 1];
+	unsigned char buf[16];
+	int ret = -1;
+	FILE *f;
+
+	if (!root[0])
+		return rules_route_dev ? rules_route_dev(family, addr, dev, len) : -1;
+	if (asprintf(&path, "%s/routes", root) < 0)
+		abort();
+	f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return -1;
+	while (ret && fscanf(f, "%46s %16s", a, d) == 2)
+		if (inet_pton(family, a, buf) == 1 &&
+		    !memcmp(buf, addr, family == AF_INET ? 4 : 16)) {
+			snprintf(dev, len, "%s", d);
+			ret = 0;
+		}
+	fclose(f);
+	return ret;
+}
+
+static void rule_probe_target(const struct config *c, int family,
+			      const void *addr, int line, bool is_gw,
+			      struct findings *fs)
+{
+	char dev[IF_NAMESIZE + 1] = "", a[INET6_ADDRSTRLEN];
+
+	if (route_dev(family, addr, dev, sizeof(dev)) || !dev[0] ||
+	    !strcmp(dev, c->er.dev))
+		return;
+	inet_ntop(family, addr, a, sizeof(a));
+	add(fs, "probe-not-via-er", line,
+	    "the ExpressRoute probe target %s%s is routed via %s, not via the ExpressRoute device %s: the probes leave "
+	    "by %s but their answers, and what they prove, belong to another path; probe an address on the ER link "
+	    "(the ER edge router's) or route the target via %s",
+	    a, is_gw ? " (the Gateway, by default)" : "", dev, c->er.dev,
+	    c->er.dev, c->er.dev);
+}
+
+/* Probes on: each family's target (Probe, else Gateway) routed via ER */
+static void rule_probe_via_er(const struct config *c, struct findings *fs)
+{
+	const struct cfg_path *er = &c->er;
+
+	if (!er->dev[0] || !er->probe_interval_ms)
+		return;
+	if (er->probe.set4)
+		rule_probe_target(c, AF_INET, &er->probe.v4, er->probe.line4,
+				  false, fs);
+	else if (er->gw.set4)
+		rule_probe_target(c, AF_INET, &er->gw.v4, er->gw.line4,
+				  true, fs);
+	if (er->probe.set6)
+		rule_probe_target(c, AF_INET6, &er->probe.v6, er->probe.line6,
+				  false, fs);
+	else if (er->gw.set6)
+		rule_probe_target(c, AF_INET6, &er->gw.v6, er->gw.line6,
+				  true, fs);
+}
+
 static void rule_rp_filter_dev(const struct cfg_path *p, const char *sec,
 			       struct findings *fs)
 {
@@ -566,6 +643,7 @@ void rules_check(const struct config *c, struct findings *fs)
 	rule_mss_mtu(c, fs);
 	rule_rp_filter_dev(&c->er, "ExpressRoute", fs);
 	rule_rp_filter_dev(&c->vpn, "VPN", fs);
+	rule_probe_via_er(c, fs);
 	if (fs->n > 1)
 		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
 }

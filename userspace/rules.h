@@ -51,6 +51,15 @@ struct findings {
 #define ERCX_PROCFS_ROOT_ENV	"ERCX_PROCFS_ROOT"
 
 /*
+ * How the host routes an address, for the probe-not-via-er rule: set by
+ * ercoexistctl to an rtnetlink lookup; NULL (the rule stays silent) in the
+ * unit tests, which use $ERCX_PROCFS_ROOT/routes instead.  Returns 0 with
+ * the device name in @dev, or -1.
+ */
+extern int (*rules_route_dev)(int family, const void *addr, char *dev,
+			      size_t len);
+
+/*
  * Run every rule on @c (which should have parsed without errors) and append
  * the findings to @fs (zero it first), sorted by line.
  */

@@ -220,6 +220,21 @@ drv install "$T/u.conf"
 [ $rc -eq 0 ] && [ "$(ours -4)" = 3 ]
 ok $? "[Underlay] back (before flush)"
 
+# check's probe-not-via-er rule asks this kernel for the probe target's route
+CTL=$(dirname "$DRV")/ercoexistctl
+if [ -x "$CTL" ]; then
+	printf '[ExpressRoute]\nDevice = er0\nGateway = 192.0.2.1\nProbeInterval = 100ms\n[VPN]\nDevice = vti0\n[Policy]\nPrefix = 10.17.0.0/16 er vpn\n' >"$T/p.conf"
+	${WRAP:-} "$CTL" check "$T/p.conf" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] && ! grep -q 'probe-not-via-er' "$T/err"
+	ok $? "check: the probe target 192.0.2.1 is routed via er0: no probe-not-via-er"
+	sed -i 's/^ProbeInterval/Probe = 198.51.100.1\nProbeInterval/' "$T/p.conf"
+	${WRAP:-} "$CTL" check "$T/p.conf" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q ':4: warning\[probe-not-via-er\].*198.51.100.1 is routed via eth9' "$T/err"
+	ok $? "check: Probe = 198.51.100.1 is routed via eth9: warning[probe-not-via-er] at line 4"
+fi
+
 drv flush
 [ $rc -eq 0 ] && [ "$(ours -4)" = 0 ] && [ "$(ours -6)" = 0 ] &&
 	[ -z "$(ip route show table 300; ip route show table 226; ip -6 route show table 226)" ] &&
