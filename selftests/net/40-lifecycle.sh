@@ -105,7 +105,12 @@ for i in 1 2 3 4 5 6 7 8; do
 	ip -n "$n" addr add "$GW_ER4/30" dev er0
 	ip -n "$n" addr add "$GW_ER6/64" dev er0 nodad
 	ip -n "$n" addr add "$GW_PUB4/24" dev eth0
-	ip netns exec "$n" "$ERCX_CTL" load "$TOPO_CONF" >/dev/null 2>&1 && ok=$((ok + 1))
+	ip -n "$n" addr add "$GW_PUB6/64" dev eth0 nodad
+	if ip netns exec "$n" "$ERCX_CTL" load "$TOPO_CONF" >/dev/null 2>"$TOPO_CONF.err"; then
+		ok=$((ok + 1))
+	else
+		grep -v 'warning\[' "$TOPO_CONF.err" | sed "s/^/# extra$i: /"
+	fi
 done
 [ $ok = 8 ]
 tap_result $? "8 more namespaces with a policy each ($ok loaded)"
