@@ -373,8 +373,8 @@ static void parse_path_key(struct config *c, int sec, int line,
 		r = parse_duration_ms(v, &u);
 		if (r == -EINVAL)
 			cfg_err(c, line, "invalid duration '%s' (use e.g. 10ms, 1s)", v);
-		else if (r || (u != 0 && u < 10))
-			cfg_err(c, line, "ProbeInterval must be 0 (off) or at least 10ms");
+		else if (r || (u != 0 && u < 10) || u > CFG_MAX_MS)
+			cfg_err(c, line, "ProbeInterval must be 0 (off) or 10ms..1h");
 		else
 			p->probe_interval_ms = u;
 	} else if (!ul && !strcasecmp(key, "ProbeMultiplier")) {
@@ -525,8 +525,8 @@ static void parse_policy_key(struct config *c, int line, const char *key,
 		i = parse_duration_ms(v, &u);
 		if (i == -EINVAL)
 			cfg_err(c, line, "invalid duration '%s' (use e.g. 500ms, 3s, 1m)", v);
-		else if (i)
-			cfg_err(c, line, "FailbackDelay too large");
+		else if (i || u > CFG_MAX_MS)
+			cfg_err(c, line, "FailbackDelay must be at most 1h");
 		else
 			c->failback_ms = u;
 	} else if (!strcasecmp(key, "FwMask")) {

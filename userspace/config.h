@@ -23,6 +23,7 @@
 #define CFG_DEF_FAILBACK_MS	3000U
 #define CFG_DEF_PROBE_MULT	3U
 #define CFG_DEF_PROBE_MS	0U	/* no probes */
+#define CFG_MAX_MS		3600000U /* the module's limit for durations */
 #define CFG_MSS_MIN		536U
 #define CFG_MSS_MAX		9000U
 #define CFG_MSS6_MIN		1220U

@@ -307,6 +307,24 @@ static void test_spec_values(void)
 	parse_string(&c, "[ExpressRoute]\nDevice=a\n[VPN]\nDevice=b\nMSS=1200\n", "x");
 	tap_ok(c.nerr == 0 && c.mss6 == 1220, "MSS6 default is at least 1220");
 	config_free(&c);
+
+	/* the module takes durations up to one hour: so does the parser */
+	parse_string(&c, "[ExpressRoute]\nDevice=a\nProbeInterval=1h\n[VPN]\nDevice=b\n"
+		     "[Policy]\nFailbackDelay=60m\n", "x");
+	tap_ok(c.nerr == 0 && c.failback_ms == 3600000 &&
+	       c.er.probe_interval_ms == 3600000, "1h is accepted for FailbackDelay and ProbeInterval");
+	config_free(&c);
+	parse_string(&c, "[ExpressRoute]\nDevice=a\nProbeInterval=61m\n[VPN]\nDevice=b\n"
+		     "[Policy]\nFailbackDelay=2h\n", "x");
+	{
+		char *err = errors_text(&c);
+
+		tap_ok(c.nerr == 2 && strstr(err, "x:3: ProbeInterval must be 0 (off) or 10ms..1h") &&
+		       strstr(err, "x:7: FailbackDelay must be at most 1h"),
+		       "over 1h is refused at file:line, as the module would");
+		free(err);
+	}
+	config_free(&c);
 }
 
 static void test_stdin_name(void)

@@ -242,6 +242,9 @@ assert d["active_path"]=="vpn", d
 ok $? "ER device down: er down (admin-down), active path vpn"
 
 nsx ip link set er0 up
+# admin-down removed er0's IPv6 address (keep_addr_on_down is 0): restore it
+# as the network configuration would
+nsx ip addr replace 2001:db8:e::2/64 dev er0 nodad
 sleep 3
 ctl -j status
 [ $rc -eq 0 ] && $PY -c '
@@ -286,7 +289,7 @@ fi
 	sed '/^Prefix/d' "$T/ercoexist.conf"
 	$PY -c '
 for i in range(50000):
-    print("Prefix = 10.%d.%d.0/24 er vpn" % (i >> 8 & 255 | 64, i & 255))
+    print("Prefix = 10.%d.%d.%d/26 er vpn" % (64 + i // 1024, i // 4 & 255, (i & 3) * 64))
 for i in range(50000):
     print("Prefix = 2001:db8:%x:%x::/64 vpn" % (i >> 8, i & 255))
 '
