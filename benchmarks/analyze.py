@@ -154,11 +154,18 @@ def main():
             print('analyze: %s: %s' % (name, e), file=sys.stderr)
             continue
         vpn = int(m.get('down_az_vpn4', 0)) - int(m.get('pre_az_vpn4', 0))
+        # the stream must be on ER when the failure comes (else, e.g. a BFD
+        # flap moved it before: not counted, reported)
+        on_er = True
+        if 'fail_az_er4' in m:
+            on_er = (int(m['fail_az_er4']) > int(m['pre_az_er4']) and
+                     int(m['fail_az_vpn4']) == int(m['pre_az_vpn4']))
         back = m.get('t_er_back', 'none')
         runs.append({
             'id': m['id'], 'system': m['system'], 'variant': m['variant'],
             'case': m['case'], 'dir': d, 't_fail': tf, 't_restore': tr,
-            'failed_over': vpn > 0, 'fwd': fwd, 'rev': rev,
+            'failed_over': vpn > 0 and on_er, 'on_er': on_er,
+            'fwd': fwd, 'rev': rev,
             'back_s': (float(back) - tr / 1e9) if back != 'none' else None,
         })
 
@@ -177,14 +184,15 @@ def main():
         w.writerow(['id', 'system', 'variant', 'case', 'direction', 'sent',
                     'lost_failover', 'lost_failback', 'conv_ms',
                     'longest_gap_failover_ms', 'longest_gap_failback_ms',
-                    'failed_over', 'er_back_after_s'])
+                    'on_er_at_failure', 'failed_over', 'er_back_after_s'])
         for r in runs:
             for dn in ('fwd', 'rev'):
                 x = r[dn]
                 w.writerow([r['id'], r['system'], r['variant'], r['case'], dn,
                             x['sent'], x['lost_fo'], x['lost_fb'],
                             '%.1f' % x['conv_ms'], '%.1f' % x['gap_fo_ms'],
-                            '%.1f' % x['gap_fb_ms'], int(r['failed_over']),
+                            '%.1f' % x['gap_fb_ms'], int(r['on_er']),
+                            int(r['failed_over']),
                             '%.2f' % r['back_s'] if r['back_s'] is not None else ''])
 
     cases = [c for c in info.get('cases', 'down blackhole').split()]
@@ -219,7 +227,7 @@ def main():
     P('')
 
     def row_udp(case, sysname, variant, rs, key='conv_ms', gkey='gap_fo_ms'):
-        ok = [r for r in rs if r['failed_over']] if case != 'c' else rs
+        ok = [r for r in rs if r['failed_over']]
         nfo = len(ok)
         return ('| %s | %d/%d | %s | %s | %s | %s |' % (
             label(sysname, variant), nfo, len(rs),
@@ -231,7 +239,7 @@ def main():
     for case in cases:
         P('## %s' % case_name.get(case, case))
         P('')
-        P('| System | runs failed over/total | fwd convergence ms | rev convergence ms | fwd longest gap ms | rev longest gap ms |')
+        P('| System | runs counted/total | fwd convergence ms | rev convergence ms | fwd longest gap ms | rev longest gap ms |')
         P('|---|---|---|---|---|---|')
         keys = sorted(set(k for k in list(groups) + list(na) if k[0] == case),
                       key=lambda k: (k[1] != 'ercoexist', k[1], int(''.join(c for c in k[2] if c.isdigit()) or 0)))
@@ -243,6 +251,16 @@ def main():
                            med([r['rev']['conv_ms'] for r in ok]))
             else:
                 P('| %s | - | n/a: %s | n/a | n/a | n/a |' % (label(k[1], k[2]), na[k]))
+        P('')
+        for k in keys:
+            for r in groups.get(k, []):
+                if not r['on_er']:
+                    P('- %s: not counted: the stream was not on ER when the '
+                      'failure came (the system had moved it before, e.g. a '
+                      'BFD flap)' % r['id'])
+                elif not r['failed_over']:
+                    P('- %s: not counted: no failover (nothing reached azure '
+                      'by the VPN while ER was down)' % r['id'])
         P('')
         if case == 'down':
             P('Target (SPEC 6): < 5 ms.')
@@ -264,7 +282,7 @@ def main():
         keys = sorted((k for k in groups if k[0] == case),
                       key=lambda k: (k[1] != 'ercoexist', k[1], int(''.join(c for c in k[2] if c.isdigit()) or 0)))
         for k in keys:
-            rs = groups[k]
+            rs = [r for r in groups[k] if r['on_er']]
             P('| %s | %s | %d | %s | %s | %s | %s | %s |' % (
                 case, label(k[1], k[2]), len(rs),
                 mmm([r['fwd']['lost_fb'] for r in rs]),
@@ -431,7 +449,7 @@ def plot(groups, cases, path):
     g = ['set terminal pngcairo size 1200,%d font ",10"' % (420 * len(panels)),
          'set output "%s"' % path,
          'set multiplot layout %d,1' % len(panels),
-         'set grid', 'set key outside right top',
+         'set grid', 'set key below',
          'set xlabel "ms since the failure"',
          'set ylabel "packets received per ms"',
          'set yrange [0:*]']

@@ -153,13 +153,16 @@ run_udp() {
 		return 1
 	fi
 	counters pre_ >>"$d/meta"
-	ip netns exec "$ERCX_NS-onprem" "$UDPS" -l $PORT -d "$AZ4" -p $PORT \
+	ip netns exec "$ERCX_NS-onprem" "$UDPS" -l $PORT -b "$ONPREM4" -d "$AZ4" -p $PORT \
 		-r "$BENCH_RATE" -o "$d/onprem" -t 120 2>"$d/onprem.err" &
 	po=$!
-	ip netns exec "$ERCX_NS-azure" "$UDPS" -l $PORT -d "$ONPREM4" -p $PORT \
+	ip netns exec "$ERCX_NS-azure" "$UDPS" -l $PORT -b "$AZ4" -d "$ONPREM4" -p $PORT \
 		-r "$BENCH_RATE" -o "$d/azure" -t 120 2>"$d/azure.err" &
 	pa=$!
 	sleep "$BENCH_PRE"
+	# where the stream goes just before the failure (a run where it was
+	# not on ER already is not counted)
+	counters fail_ >>"$d/meta"
 	t0=$(now)
 	fail_inject "$cse"
 	t1=$(now)
@@ -221,9 +224,9 @@ run_tcp() {
 	crc=$?
 	wait "$ps"
 	src=$?
-	tcp_counters onprem post_onprem_ >>"$d/meta"
-	tcp_counters azure post_azure_ >>"$d/meta"
 	{
+		tcp_counters onprem post_onprem_
+		tcp_counters azure post_azure_
 		echo "t_fail=$t0"
 		echo "t_restore=$tr"
 		echo "client_rc=$crc"
@@ -347,7 +350,6 @@ main() {
 	{
 		echo "kernel=$(uname -r)"
 		echo "cpus=$(nproc)"
-		echo "tcg=$(grep -qw hypervisor /proc/cpuinfo && echo maybe || echo no)"
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "runs=$BENCH_RUNS"
 		echo "cases=$BENCH_CASES"
@@ -370,10 +372,11 @@ main() {
 		frr-default) bench_frr 300 ;;
 		frr-fast)
 			if [ -z "${BENCH_FRR_FAST_MS:-}" ]; then
-				topo_setup && frr_start 300 && sleep 1 &&
-					fast=$(frr_bfd_fastest)
+				fast=
+				topo_setup && frr_start 300 && fast=$(frr_bfd_fastest)
 				frr_stop
 				topo_cleanup
+				[ -n "$fast" ] || say "bfdd did not answer; assuming 10 ms"
 				BENCH_FRR_FAST_MS=${fast:-10}
 			fi
 			echo "frr_fast_ms=$BENCH_FRR_FAST_MS" >>"$BENCH_OUT/info"

@@ -159,17 +159,23 @@ frr_wait_er() {	# SECS
 }
 
 # frr_bfd_fastest: the smallest interval bfdd accepts for receive-interval
-# and transmit-interval (asked of gw's running bfdd); prints it
+# and transmit-interval (asked of gw's running bfdd); prints it, or nothing
+# when bfdd does not answer
 frr_bfd_fastest() {
 	local ms out
+	wait_until 300 _frr_bfdd_answers || return 1
 	for ms in 1 2 5 10 20 50 100 300; do
 		out=$(frr_vtysh gw 'configure terminal' 'bfd' 'profile probe-min' \
 			"receive-interval $ms" "transmit-interval $ms")
 		case "$out" in
-		*%*|*rror*|*nknown*|*ncomplete*) continue ;;
+		*%*|*rror*|*nknown*|*ncomplete*|*ailed*) continue ;;
 		esac
 		echo "$ms"
 		return 0
 	done
-	echo 300
+	return 1
+}
+
+_frr_bfdd_answers() {
+	frr_vtysh gw 'show bfd peers brief' | grep -q '^Session count'
 }

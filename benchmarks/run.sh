@@ -43,6 +43,7 @@ timeout=$((1200 + runs * 16 * 15))
 echo "bench: $cmd (watchdog ${timeout}s)"
 "$TOP/selftests/vm/run.sh" --kernel "$kernel" --timeout "$timeout" --exec "$cmd" || true
 
+# shellcheck disable=SC2012 # our own directory names
 raw=$(ls -td "$TOP"/build/vm/out-*/bench 2>/dev/null | head -n 1)
 if [ -z "$raw" ] || [ ! -f "$raw/info" ]; then
 	echo "bench: no results from the VM (see build/vm/out-*/console.log)" >&2

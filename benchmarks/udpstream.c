@@ -6,10 +6,11 @@
  * 5-tuple, so the reverse direction follows the forward one through stateful
  * middle boxes.
  *
- *   udpstream -l LPORT -d DST -p DPORT -r RATE -o PREFIX [-t MAXSECS]
- *             [-L LINGER_MS]
+ *   udpstream -l LPORT -d DST -p DPORT -r RATE -o PREFIX [-b LOCALADDR]
+ *             [-t MAXSECS] [-L LINGER_MS]
  *
- * Sends RATE packets/s to DST:DPORT from LPORT until SIGTERM/SIGINT (or
+ * Binds LOCALADDR (default: any; give it when the host has several
+ * addresses, so that both directions are one flow) and sends RATE packets/s to DST:DPORT from LPORT until SIGTERM/SIGINT (or
  * MAXSECS), then keeps receiving for LINGER_MS (default 300) and writes
  *   PREFIX.tx   "seq tx_ns" for every packet sent (CLOCK_REALTIME)
  *   PREFIX.rx   "seq tx_ns rx_ns" for every packet received (rx_ns: the
@@ -106,13 +107,13 @@ static void *sender(void *arg)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: udpstream -l LPORT -d DST -p DPORT -r RATE -o PREFIX [-t MAXSECS] [-L LINGER_MS]\n");
+	fprintf(stderr, "usage: udpstream -l LPORT -d DST -p DPORT -r RATE -o PREFIX [-b LOCALADDR] [-t MAXSECS] [-L LINGER_MS]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *dsthost = NULL, *prefix = NULL, *dport = NULL;
+	const char *dsthost = NULL, *prefix = NULL, *dport = NULL, *bindaddr = NULL;
 	int lport = 0, linger_ms = 300, maxsecs = 600, one = 1, c;
 	struct addrinfo hints, *ai;
 	struct sockaddr_storage loc;
@@ -124,13 +125,14 @@ int main(int argc, char **argv)
 	FILE *f;
 	uint64_t deadline = 0;
 
-	while ((c = getopt(argc, argv, "l:d:p:r:o:t:L:")) != -1) {
+	while ((c = getopt(argc, argv, "l:d:p:r:o:b:t:L:")) != -1) {
 		switch (c) {
 		case 'l': lport = atoi(optarg); break;
 		case 'd': dsthost = optarg; break;
 		case 'p': dport = optarg; break;
 		case 'r': rate = atol(optarg); break;
 		case 'o': prefix = optarg; break;
+		case 'b': bindaddr = optarg; break;
 		case 't': maxsecs = atoi(optarg); break;
 		case 'L': linger_ms = atoi(optarg); break;
 		default: usage();
@@ -156,10 +158,23 @@ int main(int argc, char **argv)
 	}
 	memset(&loc, 0, sizeof(loc));
 	loc.ss_family = (sa_family_t)ai->ai_family;
-	if (ai->ai_family == AF_INET6)
-		((struct sockaddr_in6 *)&loc)->sin6_port = htons((uint16_t)lport);
-	else
-		((struct sockaddr_in *)&loc)->sin_port = htons((uint16_t)lport);
+	if (ai->ai_family == AF_INET6) {
+		struct sockaddr_in6 *l6 = (struct sockaddr_in6 *)&loc;
+
+		l6->sin6_port = htons((uint16_t)lport);
+		if (bindaddr && inet_pton(AF_INET6, bindaddr, &l6->sin6_addr) != 1) {
+			fprintf(stderr, "udpstream: bad address %s\n", bindaddr);
+			return 2;
+		}
+	} else {
+		struct sockaddr_in *l4 = (struct sockaddr_in *)&loc;
+
+		l4->sin_port = htons((uint16_t)lport);
+		if (bindaddr && inet_pton(AF_INET, bindaddr, &l4->sin_addr) != 1) {
+			fprintf(stderr, "udpstream: bad address %s\n", bindaddr);
+			return 2;
+		}
+	}
 	setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(sock, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (bind(sock, (struct sockaddr *)&loc, ai->ai_addrlen) < 0) {
