@@ -109,7 +109,7 @@ def ratio(a, b):
     if a is None or b is None:
         return 'n/a'
     if b == 0:
-        return 'n/a (FRR lost nothing)' if a == 0 else 'inf'
+        return '- (both 0)' if a == 0 else 'inf (FRR 0)'
     return '%.3f' % (a / b)
 
 
@@ -373,13 +373,45 @@ def main():
           'means no 0.1 s interval was empty).'
           % (info.get('tcp_rate', '?'), info.get('down', '?')))
         P('')
-        P('| Case | System | iperf3 exit | resets | aborts | longest gap s | MB received |')
-        P('|---|---|---|---|---|---|---|')
-        for t in sorted(trows, key=lambda t: (t[0], t[1] != 'ercoexist', t[1], t[2])):
-            P('| %s | %s | %s | %d | %d | %s | %s |' % (
-                t[0], label(t[1], t[2]), t[3], t[4], t[5],
-                '%.1f' % t[6] if t[6] is not None else 'n/a',
-                '%.1f' % t[7] if t[7] is not None else 'n/a'))
+        P('| Case | System | runs | iperf3 failed | resets | aborts | longest gap s min/med/max | MB received min/med/max |')
+        P('|---|---|---|---|---|---|---|---|')
+        tg = {}
+        for t in trows:
+            tg.setdefault((t[0], t[1], t[2]), []).append(t)
+        for k in sorted(tg, key=lambda k: (k[0], k[1] != 'ercoexist', k[1], k[2])):
+            ts = tg[k]
+            P('| %s | %s | %d | %d | %d | %d | %s | %s |' % (
+                k[0], label(k[1], k[2]), len(ts),
+                sum(1 for t in ts if t[3] != '0'),
+                sum(t[4] for t in ts), sum(t[5] for t in ts),
+                mmm([t[6] for t in ts if t[6] is not None], '%.1f'),
+                mmm([t[7] for t in ts if t[7] is not None], '%.1f')))
+        P('')
+
+    # BFD session flaps of the FRR runs: down events beyond the failures
+    flaps = []
+    for fn in sorted(os.listdir(raw)):
+        if not (fn.startswith('frr-') and fn.endswith('-bfd.txt')):
+            continue
+        variant = fn[4:-8]
+        downs = None
+        with open(os.path.join(raw, fn)) as f:
+            for line in f:
+                if 'Session down events:' in line:
+                    downs = int(line.split(':')[1])
+        if downs is None:
+            continue
+        nfail = sum(1 for r in runs if r['variant'] == variant and
+                    r['system'].startswith('frr'))
+        nfail += sum(1 for t in trows if t[2] == variant and t[1].startswith('frr'))
+        flaps.append('- %s: %d BFD session-down events for %d injected '
+                     'failures%s' % (label('frr', variant), downs, nfail,
+                                     ' (%d spurious: BFD flapped under TCG)'
+                                     % (downs - nfail) if downs > nfail else ''))
+    if flaps:
+        P('## FRR BFD sessions')
+        P('')
+        out.extend(flaps)
         P('')
 
     if na:
