@@ -204,10 +204,10 @@ def main():
     P = out.append
     P('# Failover benchmark, %s' % tag)
     P('')
-    P('`make bench-failover` (benchmarks/README.md).  Kernel %s, %s vCPUs, '
+    P('`make bench-failover` (benchmarks/README.md), commit %s.  Kernel %s, %s vCPUs, '
       'QEMU TCG (no KVM); FRR %s; iperf3 %s; %s packets/s per direction; '
       '%s runs per case; failure after %s s of stream, ER restored %s s later.'
-      % (info.get('kernel', '?'), info.get('cpus', '?'), info.get('frr', '?'),
+      % (info.get('commit', '?'), info.get('kernel', '?'), info.get('cpus', '?'), info.get('frr', '?'),
          info.get('iperf3', '?'), info.get('rate', '?'), info.get('runs', '?'),
          info.get('pre', '?'), info.get('down', '?')))
     P('')
@@ -423,7 +423,7 @@ def main():
 
     # ---------------------------------------------------------- the plot
     png = tag + '.png'
-    made = plot(groups, cases, os.path.join(res, png))
+    made = plot(groups, cases, os.path.join(res, png), na)
     if made:
         P('## Timeline')
         P('')
@@ -461,7 +461,7 @@ def onset(r, rx):
     return r['t_fail_done']
 
 
-def plot(groups, cases, path):
+def plot(groups, cases, path, na):
     """gnuplot: one panel per case, one line per system."""
     if not shutil.which('gnuplot'):
         print('analyze: gnuplot not installed, no plot', file=sys.stderr)
@@ -509,7 +509,10 @@ def plot(groups, cases, path):
          'set ylabel "packets received per ms"',
          'set yrange [0:*]']
     for case, series, lo, hi in panels:
-        g.append('set title "%s: onprem -> azure (forward stream), median runs"' % names.get(case, case))
+        missing = sorted(set(label(k[1], k[2]).split(' (')[0] for k in na if k[0] == case))
+        g.append('set title "%s: onprem -> azure (forward stream), median runs%s"' % (
+            names.get(case, case),
+            ''.join('; %s: n/a' % m for m in missing)))
         g.append('set xrange [%d:%d]' % (lo, hi))
         g.append('plot ' + ', '.join('"%s" using 1:2 with steps lw 2 title "%s"' % (fn, t)
                                      for fn, t in series))

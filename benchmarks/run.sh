@@ -53,5 +53,6 @@ tag=$(sed -n 's/^date=//p' "$raw/info" | cut -c1-10)
 keep="$TOP/build/bench/raw-$tag"
 rm -rf "$keep"
 cp -a "$raw" "$keep"
+echo "commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)" >>"$keep/info"
 /usr/bin/python3 "$TOP/benchmarks/analyze.py" "$keep" "$TOP/benchmarks/results" --tag "$tag"
 echo "bench: results in benchmarks/results/$tag.md (and latest.md), raw data in $keep"
