@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tables and the timeline plot of the failover benchmark.
 
-  analyze.py RAWDIR RESULTSDIR [--tag TAG] [--note TEXT]
+  analyze.py RAWDIR RESULTSDIR [--tag TAG] [--note TEXT] [--no-latest]
 
 RAWDIR is what benchmarks/failover.sh wrote (info, runs/, tcp/, na/).
 Writes into RESULTSDIR:
@@ -95,6 +95,11 @@ def label(system, variant):
 MULT = '3'
 
 
+def vnum(variant):
+    """pi10 -> 10, bfd300 -> 300: variants sort by their number"""
+    return int(''.join(c for c in variant if c.isdigit()) or 0)
+
+
 def mmm(vals, fmt='%.0f'):
     if not vals:
         return 'n/a'
@@ -118,6 +123,8 @@ def main():
     args = sys.argv[1:]
     tag = None
     note = ''
+    latest = '--no-latest' not in args
+    args = [a for a in args if a != '--no-latest']
     if '--tag' in args:
         i = args.index('--tag')
         tag = args[i + 1]
@@ -244,7 +251,7 @@ def main():
         P('| System | runs counted/total | fwd convergence ms | rev convergence ms | fwd longest gap ms | rev longest gap ms |')
         P('|---|---|---|---|---|---|')
         keys = sorted(set(k for k in list(groups) + list(na) if k[0] == case),
-                      key=lambda k: (k[1] != 'ercoexist', k[1], int(''.join(c for c in k[2] if c.isdigit()) or 0)))
+                      key=lambda k: (k[1] != 'ercoexist', k[1], vnum(k[2])))
         for k in keys:
             if k in groups:
                 P(row_udp(case, k[1], k[2], groups[k]))
@@ -282,7 +289,7 @@ def main():
     P('|---|---|---|---|---|---|---|---|')
     for case in cases:
         keys = sorted((k for k in groups if k[0] == case),
-                      key=lambda k: (k[1] != 'ercoexist', k[1], int(''.join(c for c in k[2] if c.isdigit()) or 0)))
+                      key=lambda k: (k[1] != 'ercoexist', k[1], vnum(k[2])))
         for k in keys:
             rs = [r for r in groups[k] if r['on_er']]
             P('| %s | %s | %d | %s | %s | %s | %s | %s |' % (
@@ -378,7 +385,7 @@ def main():
         tg = {}
         for t in trows:
             tg.setdefault((t[0], t[1], t[2]), []).append(t)
-        for k in sorted(tg, key=lambda k: (k[0], k[1] != 'ercoexist', k[1], k[2])):
+        for k in sorted(tg, key=lambda k: (k[0], k[1] != 'ercoexist', k[1], vnum(k[2]))):
             ts = tg[k]
             P('| %s | %s | %d | %d | %d | %d | %s | %s |' % (
                 k[0], label(k[1], k[2]), len(ts),
@@ -441,10 +448,12 @@ def main():
     text = '\n'.join(out) + '\n'
     with open(os.path.join(res, tag + '.md'), 'w') as f:
         f.write(text.replace('(%s)' % png, '(%s)' % png))
-    with open(os.path.join(res, 'latest.md'), 'w') as f:
-        f.write(text.replace('](%s)' % png, '](latest.png)'))
-    if made:
-        shutil.copyfile(os.path.join(res, png), os.path.join(res, 'latest.png'))
+    if latest:
+        with open(os.path.join(res, 'latest.md'), 'w') as f:
+            f.write(text.replace('](%s)' % png, '](latest.png)'))
+        if made:
+            shutil.copyfile(os.path.join(res, png),
+                            os.path.join(res, 'latest.png'))
     print(text)
 
 
@@ -472,7 +481,7 @@ def plot(groups, cases, path, na):
     for case in cases:
         series = []
         keys = sorted((k for k in groups if k[0] == case),
-                      key=lambda k: (k[1] != 'ercoexist', k[1], int(''.join(c for c in k[2] if c.isdigit()) or 0)))
+                      key=lambda k: (k[1] != 'ercoexist', k[1], vnum(k[2])))
         lo, hi = -200, 200
         picked = []
         for k in keys:
