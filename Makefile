@@ -5,6 +5,9 @@
 #   make deps       install every Debian package the build, tests and demo need
 #   make check      host unit tests, then the VM kselftests on Debian's 6.1 and 6.12
 #   make demo       boot a VM with the SPEC topology and show a failover
+#   make bench-failover  the failover benchmark against FRR in the VM (not part
+#                   of check): RUNS=10 CASES="down blackhole" KERNEL=6.12 ...
+#                   (benchmarks/README.md); results in benchmarks/results/
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,
 #                   completion and systemd unit (DESTDIR=, PREFIX=/usr)
@@ -18,7 +21,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
 .PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
-	install
+	install bench-failover
 
 all: kmod userspace
 
@@ -43,6 +46,12 @@ vmtest:
 
 demo: deps
 	$(TOP)/selftests/vm/run.sh --demo
+
+# A benchmark, never a pass/fail test: not part of check.
+BENCH_VARS := RUNS CASES SYSTEMS PROBE_INTERVALS PROBE_MULT RATE PRE DOWN POST \
+	TCP_RUNS TCP_RATE FRR_FAST_MS KERNEL NO_DEPS
+bench-failover:
+	$(TOP)/benchmarks/run.sh $(foreach v,$(BENCH_VARS),$(if $($(v)),'$(v)=$($(v))'))
 
 lint:
 	$(TOP)/scripts/lint.sh

@@ -1,0 +1,401 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The failover benchmark, run inside the test VM by benchmarks/run.sh
+# (selftests/vm/run.sh --exec): RFC 6412/6413 loss-derived convergence on a
+# constant-rate, sequence-numbered UDP stream between onprem (10.1.0.2) and
+# azure (10.17.1.10), both directions at once, in the topology of
+# selftests/net/topology.sh; ercoexist against FRR (bgpd + bfdd) in the same
+# boot.  Writes raw data only; benchmarks/analyze.py makes the tables.
+#
+# Environment (defaults):
+#   BENCH_RUNS=10              runs per system and case
+#   BENCH_CASES="down blackhole"
+#                              down: the ER edge's side of the link goes
+#                              down (gw sees carrier loss); blackhole: the ER
+#                              edge drops everything, carrier stays up.
+#                              Failback (case c) is measured in every run,
+#                              when ER comes back.
+#   BENCH_SYSTEMS="ercoexist frr-default frr-fast"
+#   BENCH_PROBE_INTERVALS="10 50 300"  ercoexist ProbeInterval (ms), black
+#                              hole case; the down case uses the first
+#   BENCH_PROBE_MULT=3
+#   BENCH_RATE=1000            packets/s per direction
+#   BENCH_PRE=1.0 BENCH_DOWN=3.0 BENCH_POST=0.5
+#                              seconds of stream before the failure, of
+#                              failure, and after ER carries traffic again
+#   BENCH_FAILBACK_MAX=30      give up waiting for ER to carry traffic
+#   BENCH_TCP_RUNS=3           iperf3 runs per system and case (0: none)
+#   BENCH_TCP_RATE=10M
+#   BENCH_OUT=$ERCX_OUT/bench  (VM) or build/bench/out
+#   BENCH_TOPO_HOOK            a file sourced after topology.sh (development
+#                              on a host without xfrm interfaces only)
+set -u
+DIR=$(dirname "$(readlink -f "$0")")
+REPO=$(cd "$DIR/.." && pwd)
+# shellcheck source=selftests/net/lib.sh
+. "$REPO/selftests/net/lib.sh"
+# shellcheck source=selftests/net/topology.sh
+. "$REPO/selftests/net/topology.sh"
+# shellcheck source=benchmarks/frr.sh
+. "$DIR/frr.sh"
+# shellcheck disable=SC1090
+[ -n "${BENCH_TOPO_HOOK:-}" ] && . "$BENCH_TOPO_HOOK"
+
+: "${BENCH_RUNS:=10}"
+: "${BENCH_CASES:=down blackhole}"
+: "${BENCH_SYSTEMS:=ercoexist frr-default frr-fast}"
+: "${BENCH_PROBE_INTERVALS:=10 50 300}"
+: "${BENCH_PROBE_MULT:=3}"
+: "${BENCH_RATE:=1000}"
+: "${BENCH_PRE:=1.0}"
+: "${BENCH_DOWN:=3.0}"
+: "${BENCH_POST:=0.5}"
+: "${BENCH_FAILBACK_MAX:=30}"
+: "${BENCH_TCP_RUNS:=3}"
+: "${BENCH_TCP_RATE:=10M}"
+if [ -n "${ERCX_OUT:-}" ]; then
+	: "${BENCH_OUT:=$ERCX_OUT/bench}"
+else
+	: "${BENCH_OUT:=$REPO/build/bench/out}"
+fi
+UDPS=${BENCH_UDPSTREAM:-$REPO/build/bench/udpstream}
+PORT=5001
+BH_TABLE=ercxbench
+
+say() { echo "bench: $*"; }
+now() { date +%s.%N; }
+
+# ------------------------------------------------------------ failures
+
+_blackhole_nft() {
+	local h
+	echo "table inet $BH_TABLE {"
+	for h in prerouting input forward output; do
+		echo "	chain $h { type filter hook $h priority -400; policy drop; }"
+	done
+	echo "}"
+}
+
+fail_inject() {	# CASE
+	case "$1" in
+	down) topo_er_edge down ;;
+	blackhole) _blackhole_nft | nsx er nft -f - ;;
+	esac
+}
+
+# The ER edge's link up and its route to on-premises back in one `ip` process
+# (as topo_er_edge up does, in two): under TCG each process start costs
+# ~0.3 s, and a failback in that window would lose the reverse stream at the
+# edge, which is the harness's doing, not the gateway's.
+fail_restore() {	# CASE
+	case "$1" in
+	down) ip -force -n "$ERCX_NS-er" -batch - >/dev/null 2>&1 <<EOF
+link set gw0 up
+route replace $ONPREM_NET4 via $GW_ER4
+route replace $ONPREM_NET6 via $GW_ER6
+EOF
+	;;
+	blackhole) nsx er nft delete table inet "$BH_TABLE" ;;
+	esac
+}
+
+# ------------------------------------------------------------ paths
+
+# er_carrying: 0 when the forward stream leaves gw by er0 (and not vti0)
+# over the next 0.1 s
+er_carrying() {
+	local e0 v0 e1 v1 min=$((BENCH_RATE / 50))
+	e0=$(dev_stat gw er0 tx_packets)
+	v0=$(dev_stat gw vti0 tx_packets)
+	sleep 0.1
+	e1=$(dev_stat gw er0 tx_packets)
+	v1=$(dev_stat gw vti0 tx_packets)
+	[ $((e1 - e0)) -ge "$min" ] && [ $((v1 - v0)) -lt "$min" ]
+}
+
+# on_er: the system under test says ER is its active path (no traffic needed)
+on_er() {
+	case "$SYS" in
+	ercoexist) [ "$(status_get 'j["active_path"]' 2>/dev/null)" = er ] ;;
+	frr-*) frr_on_er ;;
+	esac
+}
+
+wait_on_er() {	# SECS
+	wait_until "$(($1 * 10))" on_er
+}
+
+counters() {	# PREFIX: KEY=VALUE lines
+	echo "${1}az_er4=$(nft_counter azure inet azure er4)"
+	echo "${1}az_vpn4=$(nft_counter azure inet azure vpn4)"
+	echo "${1}gw_er0_tx=$(dev_stat gw er0 tx_packets)"
+	echo "${1}gw_vti0_tx=$(dev_stat gw vti0 tx_packets)"
+}
+
+# tcp_counters NS PREFIX: the reset and abort counters of a namespace
+tcp_counters() {
+	nsx "$1" cat /proc/net/snmp /proc/net/netstat | awk -v p="$2" '
+		$1 == "Tcp:" && !th { for (i = 2; i <= NF; i++) tn[i] = $i; th = 1; next }
+		$1 == "Tcp:" { for (i = 2; i <= NF; i++) if (tn[i] ~ /^(EstabResets|OutRsts)$/) print p tn[i] "=" $i }
+		$1 == "TcpExt:" && !eh { for (i = 2; i <= NF; i++) en[i] = $i; eh = 1; next }
+		$1 == "TcpExt:" { for (i = 2; i <= NF; i++) if (en[i] ~ /^TCPAbortOn/) print p en[i] "=" $i }'
+}
+
+# ------------------------------------------------------------ one run
+
+# run_udp ID CASE: one stream with one failure and one return
+run_udp() {
+	local id=$1 cse=$2 d=$BENCH_OUT/runs/$1 po pa t0 t1 tr tr1 tb rc=ok
+	mkdir -p "$d"
+	{
+		echo "id=$id"
+		echo "system=$SYS"
+		echo "variant=$VARIANT"
+		echo "case=$cse"
+		echo "rate=$BENCH_RATE"
+		echo "kernel=$(uname -r)"
+	} >"$d/meta"
+	if ! wait_on_er 30; then
+		echo "status=not-on-er" >>"$d/meta"
+		say "$id: ER is not the active path before the run; skipped"
+		return 1
+	fi
+	counters pre_ >>"$d/meta"
+	ip netns exec "$ERCX_NS-onprem" "$UDPS" -l $PORT -b "$ONPREM4" -d "$AZ4" -p $PORT \
+		-r "$BENCH_RATE" -o "$d/onprem" -t 120 2>"$d/onprem.err" &
+	po=$!
+	ip netns exec "$ERCX_NS-azure" "$UDPS" -l $PORT -b "$AZ4" -d "$ONPREM4" -p $PORT \
+		-r "$BENCH_RATE" -o "$d/azure" -t 120 2>"$d/azure.err" &
+	pa=$!
+	sleep "$BENCH_PRE"
+	# where the stream goes just before the failure (a run where it was
+	# not on ER already is not counted)
+	counters fail_ >>"$d/meta"
+	t0=$(now)
+	fail_inject "$cse"
+	t1=$(now)
+	sleep "$BENCH_DOWN"
+	counters down_ >>"$d/meta"
+	tr=$(now)
+	fail_restore "$cse"
+	tr1=$(now)
+	if wait_until "$((BENCH_FAILBACK_MAX * 5))" er_carrying; then
+		tb=$(now)
+	else
+		tb=none
+		rc=no-failback
+	fi
+	sleep "$BENCH_POST"
+	kill -TERM "$po" "$pa" 2>/dev/null
+	wait "$po" "$pa"
+	counters post_ >>"$d/meta"
+	{
+		echo "t_fail=$t0"
+		echo "t_fail_done=$t1"
+		echo "t_restore=$tr"
+		echo "t_restore_done=$tr1"
+		echo "t_er_back=$tb"
+		echo "status=$rc"
+	} >>"$d/meta"
+	say "$id: $rc ($(tr '\n' ' ' <"$d/onprem.err"))"
+}
+
+# run_tcp ID CASE: iperf3 onprem -> azure across a failure and the return
+run_tcp() {
+	local id=$1 cse=$2 d=$BENCH_OUT/tcp/$1 ps pc secs t0 tr crc src
+	mkdir -p "$d"
+	secs=$(awk -v a="$BENCH_DOWN" 'BEGIN { printf "%d", 2 + a + 8 }')
+	{
+		echo "id=$id"
+		echo "system=$SYS"
+		echo "variant=$VARIANT"
+		echo "case=$cse"
+		echo "secs=$secs"
+	} >"$d/meta"
+	wait_on_er 30 || { echo "status=not-on-er" >>"$d/meta"; return 1; }
+	tcp_counters onprem pre_onprem_ >>"$d/meta"
+	tcp_counters azure pre_azure_ >>"$d/meta"
+	ip netns exec "$ERCX_NS-azure" iperf3 -s -1 -J -i 0.1 -p 5201 \
+		>"$d/server.json" 2>"$d/server.err" &
+	ps=$!
+	sleep 1
+	ip netns exec "$ERCX_NS-onprem" iperf3 -c "$AZ4" -p 5201 -t "$secs" \
+		-b "$BENCH_TCP_RATE" -i 0.1 -J >"$d/client.json" 2>"$d/client.err" &
+	pc=$!
+	sleep 2
+	t0=$(now)
+	fail_inject "$cse"
+	sleep "$BENCH_DOWN"
+	tr=$(now)
+	fail_restore "$cse"
+	wait "$pc"
+	crc=$?
+	wait "$ps"
+	src=$?
+	{
+		tcp_counters onprem post_onprem_
+		tcp_counters azure post_azure_
+		echo "t_fail=$t0"
+		echo "t_restore=$tr"
+		echo "client_rc=$crc"
+		echo "server_rc=$src"
+		echo "status=ok"
+	} >>"$d/meta"
+	say "$id: iperf3 client rc $crc, server rc $src"
+}
+
+# ------------------------------------------------------------ systems
+
+ercx_config() {	# PROBE_MS
+	topo_config "$TOPO_CONF" failback=0
+	sed -i "/^Gateway = $ER_GW6\$/a ProbeInterval = ${1}ms\nProbeMultiplier = $BENCH_PROBE_MULT" \
+		"$TOPO_CONF"
+	ctl load "$TOPO_CONF" >>"$BENCH_OUT/ercoexistctl.log" 2>&1
+}
+
+# ercx_has_probes: does a silent black hole make ercoexist fail over (with
+# the fastest probes) within 3 s?  Probes are a later feature (issue 3).
+ercx_has_probes() {
+	local iv got
+	iv=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
+	ercx_config "$iv" || return 1
+	wait_on_er 10 || return 1
+	fail_inject blackhole
+	wait_until 30 _status_is 'j["active_path"]' vpn
+	got=$?
+	fail_restore blackhole
+	wait_on_er 10
+	return $got
+}
+
+run_system_cases() {	# LABEL: the UDP and TCP runs of every case
+	local cse=$1 n
+	for n in $(seq 1 "$BENCH_RUNS"); do
+		run_udp "$SYS.$VARIANT.$cse.$n" "$cse"
+	done
+	for n in $(seq 1 "$BENCH_TCP_RUNS"); do
+		run_tcp "$SYS.$VARIANT.$cse.$n" "$cse"
+	done
+}
+
+na() {	# SYS VARIANT CASE REASON
+	mkdir -p "$BENCH_OUT/na"
+	echo "$4" >"$BENCH_OUT/na/$1.$2.$3"
+	say "$1 $2 $3: n/a: $4"
+}
+
+bench_ercoexist() {
+	local cse iv first probes=unknown
+	SYS=ercoexist
+	if ! module_load || ! have_ctl; then
+		for cse in $BENCH_CASES; do
+			na ercoexist all "$cse" "module or ercoexistctl not available"
+		done
+		return
+	fi
+	topo_setup || { say "topology failed"; return 1; }
+	first=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
+	for cse in $BENCH_CASES; do
+		case "$cse" in
+		down)
+			VARIANT=pi$first
+			ercx_config "$first" || { na ercoexist "$VARIANT" down "load failed"; continue; }
+			run_system_cases down
+			;;
+		blackhole)
+			if [ $probes = unknown ]; then
+				if ercx_has_probes; then probes=yes; else probes=no; fi
+				say "ercoexist probes in this build: $probes"
+			fi
+			for iv in $BENCH_PROBE_INTERVALS; do
+				VARIANT=pi$iv
+				if [ $probes = no ]; then
+					na ercoexist "$VARIANT" blackhole "probes not in this build (no failover within 3 s of a black hole with ProbeInterval ${first}ms)"
+					continue
+				fi
+				ercx_config "$iv" || { na ercoexist "$VARIANT" blackhole "load failed"; continue; }
+				run_system_cases blackhole
+			done
+			;;
+		esac
+	done
+	ctl flush >/dev/null 2>&1
+	topo_cleanup
+}
+
+bench_frr() {	# BFD_MS
+	local cse
+	VARIANT=bfd$1
+	# no ercoexist in the way: FRR alone routes
+	module_loaded && rmmod ercoexist 2>/dev/null
+	topo_setup || { say "topology failed"; return 1; }
+	if ! frr_start "$1" || ! frr_wait_er 60; then
+		for cse in $BENCH_CASES; do
+			na "$SYS" "$VARIANT" "$cse" "FRR did not converge on ER within 60 s"
+		done
+		frr_stop
+		topo_cleanup
+		return
+	fi
+	frr_vtysh gw 'show bfd peers' >"$BENCH_OUT/frr-$VARIANT-bfd.txt"
+	for cse in $BENCH_CASES; do
+		run_system_cases "$cse"
+	done
+	frr_vtysh gw 'show bfd peers counters' 'show bgp summary' \
+		>>"$BENCH_OUT/frr-$VARIANT-bfd.txt"
+	frr_stop
+	topo_cleanup
+}
+
+main() {
+	local s fast
+	require_root
+	require_cmds ip nft ping iperf3 vtysh
+	[ -x "$UDPS" ] || { echo "bench: $UDPS not built" >&2; exit 1; }
+	[ -x "$FRR_BIN/bgpd" ] || { echo "bench: FRR not installed" >&2; exit 1; }
+	rm -rf "$BENCH_OUT"
+	mkdir -p "$BENCH_OUT"
+	{
+		echo "kernel=$(uname -r)"
+		echo "cpus=$(nproc)"
+		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "runs=$BENCH_RUNS"
+		echo "cases=$BENCH_CASES"
+		echo "systems=$BENCH_SYSTEMS"
+		echo "probe_intervals=$BENCH_PROBE_INTERVALS"
+		echo "probe_mult=$BENCH_PROBE_MULT"
+		echo "rate=$BENCH_RATE"
+		echo "pre=$BENCH_PRE"
+		echo "down=$BENCH_DOWN"
+		echo "tcp_rate=$BENCH_TCP_RATE"
+		echo "frr=$(dpkg-query -W -f='${Version}' frr 2>/dev/null)"
+		echo "iperf3=$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)"
+	} >"$BENCH_OUT/info"
+	trap 'frr_stop; topo_cleanup' EXIT
+	for s in $BENCH_SYSTEMS; do
+		SYS=$s
+		say "=== $s ==="
+		case "$s" in
+		ercoexist) bench_ercoexist ;;
+		frr-default) bench_frr 300 ;;
+		frr-fast)
+			if [ -z "${BENCH_FRR_FAST_MS:-}" ]; then
+				fast=
+				topo_setup && frr_start 300 && fast=$(frr_bfd_fastest)
+				frr_stop
+				topo_cleanup
+				[ -n "$fast" ] || say "bfdd did not answer; assuming 10 ms"
+				BENCH_FRR_FAST_MS=${fast:-10}
+			fi
+			echo "frr_fast_ms=$BENCH_FRR_FAST_MS" >>"$BENCH_OUT/info"
+			say "fastest BFD interval bfdd accepts: $BENCH_FRR_FAST_MS ms"
+			bench_frr "$BENCH_FRR_FAST_MS"
+			;;
+		*) say "unknown system $s" ;;
+		esac
+	done
+	say "done: $BENCH_OUT"
+}
+
+main "$@"
