@@ -341,6 +341,8 @@ const char *event_name(unsigned int e)
 		[ERCX_EVENT_ACTIVE_PATH] = "active-path",
 		[ERCX_EVENT_POLICY] = "policy",
 		[ERCX_EVENT_MODE] = "mode",
+		[ERCX_EVENT_UNDERLAY] = "underlay",
+		[ERCX_EVENT_PROBE] = "probe",
 	};
 
 	return NAME(n, e);
