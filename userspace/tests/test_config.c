@@ -307,6 +307,24 @@ static void test_spec_values(void)
 	parse_string(&c, "[ExpressRoute]\nDevice=a\n[VPN]\nDevice=b\nMSS=1200\n", "x");
 	tap_ok(c.nerr == 0 && c.mss6 == 1220, "MSS6 default is at least 1220");
 	config_free(&c);
+
+	parse_string(&c, "[ExpressRoute]\nDevice=a\nGateway=192.0.2.1\nProbeInterval=10ms\n"
+		     "[VPN]\nDevice=b\nProbeInterval=50ms\n", "p");
+	{
+		char *err = errors_text(&c);
+
+		tap_ok(c.nerr == 1 &&
+		       !strcmp(err, "p:7: [VPN] ProbeInterval needs a Probe or a Gateway address\n"),
+		       "probes without a target are an error; ER probes its Gateway");
+		if (c.nerr != 1)
+			tap_diag("%s", err);
+		free(err);
+	}
+	config_free(&c);
+	parse_string(&c, "[ExpressRoute]\nDevice=a\n[VPN]\nDevice=b\nProbe=fd00::1\n"
+		     "ProbeInterval=50ms\n", "p");
+	tap_ok(c.nerr == 0, "VPN probes with a Probe and no Gateway are fine");
+	config_free(&c);
 }
 
 static void test_stdin_name(void)
