@@ -140,7 +140,6 @@ struct ercx_net {
 	struct ercx_pstate path[ERCX_NPATHS];
 	struct delayed_work failback_work;
 	struct ercx_damp damp;		/* failback dampening */
-	u32 failback_ms;		/* the delay the pending failback got */
 	/* liveness probes, NULL when the path does not probe */
 	struct ercx_prober *prober[ERCX_NPATHS];
 	u64 failovers;

@@ -86,7 +86,6 @@ static void ercx_er_pending(struct ercx_net *en)
 {
 	u32 delay = ercx_paths_failback_ms(en);
 
-	en->failback_ms = delay;
 	if (!delay) {
 		en->sm.er_pending = 0;
 		return;
