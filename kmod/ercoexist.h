@@ -95,8 +95,26 @@ struct ercx_stats {
 struct ercx_pstate {
 	u8 state;			/* enum ercx_path_state */
 	u8 reason;			/* enum ercx_reason */
+	u8 dev_state;			/* the device's part of @state */
+	u8 dev_reason;
 	u64 since_ns;
 };
+
+/* Liveness probe counters of one path (probe.c) */
+struct ercx_probe_stats {
+	u64 sent;
+	u64 received;
+	u64 lost;
+	u64 errors;
+	u64 rtt_sum_ns;
+	u32 rtt_last_us;
+	u32 rtt_min_us;
+	u32 rtt_max_us;
+	u32 rtt_avg_us;			/* filled by ercx_probe_stats() */
+	u8 state;			/* enum ercx_path_state */
+};
+
+struct ercx_prober;		/* probe.c */
 
 struct ercx_transition {
 	u64 time_ns;
@@ -121,6 +139,9 @@ struct ercx_net {
 	u8 active;			/* enum ercx_path */
 	struct ercx_pstate path[ERCX_NPATHS];
 	struct delayed_work failback_work;
+	struct ercx_damp damp;		/* failback dampening */
+	/* liveness probes, NULL when the path does not probe */
+	struct ercx_prober *prober[ERCX_NPATHS];
 	u64 failovers;
 	u64 failbacks;
 	struct ercx_transition tr[ERCX_TRANSITIONS];
@@ -130,6 +151,12 @@ struct ercx_net {
 	/* underlay guard events, at most one per ERCX_UNDERLAY_EVENT_MS */
 	struct delayed_work underlay_work;
 	unsigned long underlay_pending;	/* bit 0: the work is scheduled */
+
+	/*
+	 * The probes' sockets, for the LOCAL_OUT hooks: their packets are
+	 * never steered (READ_ONCE, compared, never dereferenced there)
+	 */
+	struct sock *probe_sk[ERCX_NPATHS * 2];
 
 	struct notifier_block netdev_nb;
 	struct ercx_pcpu_stats __percpu *stats;
@@ -157,6 +184,7 @@ void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason);
 void ercx_event_policy(struct ercx_net *en, u32 prefixes);
 void ercx_event_mode(struct ercx_net *en, u8 reason);
 void ercx_event_underlay(struct ercx_net *en, u64 packets);
+void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason);
 
 /* hooks.c */
 void ercx_hooks_init(struct ercx_net *en);
@@ -173,6 +201,34 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 			       const struct ercx_policy *old,
 			       const struct ercx_policy *pol);
 int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason);
+void ercx_paths_probe_changed(struct ercx_net *en, int p);
+void ercx_paths_probe_missed(struct ercx_net *en, int p);
+u32 ercx_paths_failback_ms(struct ercx_net *en);
+
+/* probe.c */
+int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,
+			struct ercx_prober **newp, struct netlink_ext_ack *extack);
+void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp);
+void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
+			struct ercx_prober **oldp);
+void ercx_probes_free(struct ercx_prober **probers);
+bool ercx_probe_ok(struct ercx_net *en, int p);
+bool ercx_probe_stats(struct ercx_net *en, int p, struct ercx_probe_stats *st);
+void ercx_probes_exit(struct ercx_net *en);
+
+/* A packet of a liveness probe: never steered (LOCAL_OUT, RCU) */
+static inline bool ercx_probe_sk(const struct ercx_net *en,
+				 const struct sock *sk)
+{
+	int i;
+
+	if (!sk)
+		return false;
+	for (i = 0; i < ERCX_NPATHS * 2; i++)
+		if (READ_ONCE(en->probe_sk[i]) == sk)
+			return true;
+	return false;
+}
 
 static inline u64 ercx_now_ns(void)
 {

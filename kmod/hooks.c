@@ -317,6 +317,9 @@ static unsigned int ercx_out4(void *priv, struct sk_buff *skb,
 		return ercx_guard_out(en, pol, skb, state);
 
 	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
+	/* liveness probes leave by their own path, whatever is active */
+	if (idx && unlikely(ercx_probe_sk(en, skb->sk)))
+		return NF_ACCEPT;
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
 		nf_send_unreach(skb, ICMP_NET_UNREACH, state->hook);
 		return NF_DROP;
@@ -430,6 +433,8 @@ static unsigned int ercx_out6(void *priv, struct sk_buff *skb,
 		return ercx_guard_out(en, pol, skb, state);
 
 	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
+	if (idx && unlikely(ercx_probe_sk(en, skb->sk)))
+		return NF_ACCEPT;
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
 		nf_send_unreach6(state->net, skb, ICMPV6_NOROUTE, state->hook);
 		return NF_DROP;

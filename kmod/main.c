@@ -60,6 +60,7 @@ static void __net_exit ercx_net_exit(struct net *net)
 	struct ercx_net *en = ercx_net(net);
 	struct ercx_policy *pol;
 
+	ercx_probes_exit(en);
 	ercx_paths_exit(en);
 	ercx_guard_exit(en);
 

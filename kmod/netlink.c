@@ -35,6 +35,28 @@ static int ercx_put_u64(struct sk_buff *skb, int attr, u64 v, int pad)
 	return nla_put_u64_64bit(skb, attr, v, pad);
 }
 
+/* The probe counters of path @p, when it probes (status) */
+static int ercx_put_probe(struct sk_buff *skb, struct ercx_net *en, int p)
+{
+	struct ercx_probe_stats ps;
+
+	if (!ercx_probe_stats(en, p, &ps))
+		return 0;
+	if (nla_put_u8(skb, ERCX_PATH_A_PROBE_STATE, ps.state) ||
+	    ercx_put_u64(skb, ERCX_PATH_A_PROBE_SENT, ps.sent, ERCX_PATH_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_PATH_A_PROBE_RECEIVED, ps.received,
+			 ERCX_PATH_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_PATH_A_PROBE_LOST, ps.lost, ERCX_PATH_A_PAD) ||
+	    ercx_put_u64(skb, ERCX_PATH_A_PROBE_ERRORS, ps.errors,
+			 ERCX_PATH_A_PAD) ||
+	    nla_put_u32(skb, ERCX_PATH_A_PROBE_RTT_LAST_US, ps.rtt_last_us) ||
+	    nla_put_u32(skb, ERCX_PATH_A_PROBE_RTT_MIN_US, ps.rtt_min_us) ||
+	    nla_put_u32(skb, ERCX_PATH_A_PROBE_RTT_AVG_US, ps.rtt_avg_us) ||
+	    nla_put_u32(skb, ERCX_PATH_A_PROBE_RTT_MAX_US, ps.rtt_max_us))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 			 const struct ercx_policy *pol, int p,
 			 const struct ercx_stats *st)
@@ -87,6 +109,9 @@ static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 			  st->c[ERCX_CTR_TX_BYTES + p], ERCX_PATH_A_PAD) ||
 	     ercx_put_u64(skb, ERCX_PATH_A_SINCE_NS, ps->since_ns,
 			  ERCX_PATH_A_PAD)))
+		goto cancel;
+
+	if (st && ercx_put_probe(skb, en, p))
 		goto cancel;
 
 	nla_nest_end(skb, nest);
@@ -236,6 +261,7 @@ static struct sk_buff *ercx_reply_new(struct genl_info *info, u8 cmd,
 static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ercx_net *en = ercx_net(genl_info_net(info));
+	struct ercx_prober *newp[ERCX_NPATHS], *oldp[ERCX_NPATHS];
 	struct ercx_policy *pol, *old;
 	int err;
 
@@ -247,11 +273,15 @@ static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	err = ercx_policy_check_devices(en->net, pol, info);
 	if (err)
 		goto fail;
+	err = ercx_probes_prepare(en, pol, newp, info->extack);
+	if (err)
+		goto fail;
 	if (!en->hooks_on) {
 		err = ercx_hooks_register(en);
 		if (err) {
 			NL_SET_ERR_MSG_MOD(info->extack,
 					   "cannot register the netfilter hooks");
+			ercx_probes_abort(en, newp);
 			goto fail;
 		}
 	}
@@ -259,10 +289,12 @@ static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	old = ercx_policy_locked(en);
 	pol->generation = ++en->generation;
 	rcu_assign_pointer(en->policy, pol);
+	ercx_probes_commit(en, newp, oldp);
 	ercx_paths_policy_changed(en, old, pol);
 	ercx_event_policy(en, ercx_policy_prefixes(pol));
 	mutex_unlock(&en->lock);
 
+	ercx_probes_free(oldp);
 	ercx_policy_free_rcu(old);
 	return 0;
 
@@ -318,7 +350,11 @@ static int ercx_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	pol = ercx_policy_locked(en);
 	ercx_stats_read(en, &st);
 	if (pol && (nla_put_flag(msg, ERCX_A_POLICY_LOADED) ||
-		    ercx_put_policy(msg, en, pol, &st)))
+		    ercx_put_policy(msg, en, pol, &st) ||
+		    nla_put_u32(msg, ERCX_A_FAILBACK_EFFECTIVE_MS,
+				ercx_paths_failback_ms(en)) ||
+		    nla_put_u32(msg, ERCX_A_DAMP_PENALTY, en->damp.penalty) ||
+		    nla_put_u8(msg, ERCX_A_FAILBACK_PENDING, en->sm.er_pending)))
 		goto out;
 	if ((!pol && nla_put_u32(msg, ERCX_A_GENERATION, en->generation)) ||
 	    nla_put_u8(msg, ERCX_A_MODE, en->sm.mode) ||
@@ -451,6 +487,7 @@ static int ercx_nl_auto(struct sk_buff *skb, struct genl_info *info)
 static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ercx_net *en = ercx_net(genl_info_net(info));
+	struct ercx_prober *oldp[ERCX_NPATHS];
 	struct ercx_policy *old;
 
 	mutex_lock(&en->lock);
@@ -463,10 +500,12 @@ static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
 		ercx_hooks_unregister(en);
 	RCU_INIT_POINTER(en->policy, NULL);
 	en->generation++;
+	ercx_probes_commit(en, NULL, oldp);
 	ercx_paths_policy_changed(en, old, NULL);
 	ercx_event_policy(en, 0);
 	mutex_unlock(&en->lock);
 
+	ercx_probes_free(oldp);
 	ercx_policy_free_rcu(old);
 	return 0;
 }
@@ -637,6 +676,20 @@ void ercx_event_underlay(struct ercx_net *en, u64 packets)
 	ercx_event_send(en, msg, hdr,
 			ercx_put_u64(msg, ERCX_A_UNDERLAY_PACKETS, packets,
 				     ERCX_A_PAD));
+}
+
+void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ercx_event_new(en, ERCX_EVENT_PROBE, &hdr);
+	if (!msg)
+		return;
+	ercx_event_send(en, msg, hdr,
+			nla_put_u8(msg, ERCX_A_PATH, p + ERCX_PATH_ER) ||
+			nla_put_u8(msg, ERCX_A_STATE, state) ||
+			nla_put_u8(msg, ERCX_A_REASON, reason));
 }
 
 int ercx_genl_init(void)

@@ -3,9 +3,11 @@
  * ercoexist: path state.
  *
  * Each path is up or down with a reason, from its device (netdevice
- * notifier).  The operator's mode and the failback delay complete the inputs
- * of the core's state machine, which gives the usable mask read by the packet
- * path and the active path, whose changes are kept as transitions.
+ * notifier) and its liveness probes (probe.c): up when the device is up and
+ * the probes answer.  The operator's mode and the failback delay (grown by
+ * the dampening penalty) complete the inputs of the core's state machine,
+ * which gives the usable mask read by the packet path and the active path,
+ * whose changes are kept as transitions.
  * Everything here runs in process context under en->lock.
  */
 
@@ -65,17 +67,24 @@ static void ercx_paths_commit(struct ercx_net *en, u8 reason)
 	ercx_event_active_path(en, prev, reason);
 }
 
-static u32 ercx_failback_delay(struct ercx_net *en)
+/* The failback delay in force now: the policy's, grown by the dampening */
+u32 ercx_paths_failback_ms(struct ercx_net *en)
 {
 	const struct ercx_policy *pol = ercx_policy_locked(en);
 
-	return pol ? pol->failback_delay_ms : 0;
+	lockdep_assert_held(&en->lock);
+	ercx_damp_decay(&en->damp, ktime_get_ns());
+	return ercx_damp_delay(&en->damp, pol ? pol->failback_delay_ms : 0);
 }
 
-/* ER is usable again: it waits for the failback delay, if any */
+/*
+ * ER is usable again: it waits for the failback delay, if any.  Called
+ * again (restarting the wait) when a probe to ER is missed meanwhile: ER
+ * must answer continuously for the whole delay.
+ */
 static void ercx_er_pending(struct ercx_net *en)
 {
-	u32 delay = ercx_failback_delay(en);
+	u32 delay = ercx_paths_failback_ms(en);
 
 	if (!delay) {
 		en->sm.er_pending = 0;
@@ -94,16 +103,26 @@ static void ercx_er_not_pending(struct ercx_net *en)
 }
 
 /*
- * Set the state of path @p.  @fresh: the device is new to the policy, so
- * ER coming up is not a failback and does not wait.
+ * Set the device state of path @p and derive the path's state: down for the
+ * device's reason, else down when the probes time out, else up.  @fresh:
+ * the device is new to the policy, so ER coming up is not a failback and
+ * does not wait.  Returns true when the path's state changed.
  */
-static bool ercx_path_set(struct ercx_net *en, int p, u8 state, u8 reason,
-			  bool fresh)
+static bool ercx_path_set(struct ercx_net *en, int p, u8 dev_state,
+			  u8 dev_reason, bool fresh)
 {
 	struct ercx_pstate *ps = &en->path[p];
 	bool was_up = en->sm.link_up[p];
-	bool up = state == ERCX_STATE_UP;
+	u8 state = dev_state, reason = dev_reason;
+	bool up;
 
+	ps->dev_state = dev_state;
+	ps->dev_reason = dev_reason;
+	if (state == ERCX_STATE_UP && !ercx_probe_ok(en, p)) {
+		state = ERCX_STATE_DOWN;
+		reason = ERCX_REASON_PROBE_TIMEOUT;
+	}
+	up = state == ERCX_STATE_UP;
 	if (ps->state == state && ps->reason == reason && was_up == up)
 		return false;
 
@@ -117,9 +136,32 @@ static bool ercx_path_set(struct ercx_net *en, int p, u8 state, u8 reason,
 			ercx_er_not_pending(en);
 		else if (!was_up && !fresh && en->sm.mode == ERCX_MODE_AUTO)
 			ercx_er_pending(en);
+		/* a flap: ER was up and went down (dampening) */
+		if (was_up && !up)
+			ercx_damp_flap(&en->damp, ktime_get_ns());
 	}
 	ercx_event_path_state(en, p);
 	return true;
+}
+
+/* The probes of path @p changed their verdict (probe.c, under en->lock) */
+void ercx_paths_probe_changed(struct ercx_net *en, int p)
+{
+	struct ercx_pstate *ps = &en->path[p];
+
+	lockdep_assert_held(&en->lock);
+	if (!ercx_policy_locked(en) || en->dying)
+		return;
+	if (ercx_path_set(en, p, ps->dev_state, ps->dev_reason, false))
+		ercx_paths_commit(en, en->path[p].reason);
+}
+
+/* A probe of path @p went unanswered: a pending failback starts again */
+void ercx_paths_probe_missed(struct ercx_net *en, int p)
+{
+	lockdep_assert_held(&en->lock);
+	if (p == ERCX_ER && en->sm.er_pending)
+		ercx_er_pending(en);
 }
 
 static void ercx_failback_work(struct work_struct *work)
@@ -191,12 +233,19 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 
 	lockdep_assert_held(&en->lock);
 
+	/* another ER device or another delay: the penalty starts again */
+	if (!pol || !old || old->path[ERCX_ER].ifindex != pol->path[ERCX_ER].ifindex ||
+	    old->failback_delay_ms != pol->failback_delay_ms)
+		memset(&en->damp, 0, sizeof(en->damp));
+
 	if (!pol) {
 		ercx_er_not_pending(en);
 		for (p = 0; p < ERCX_NPATHS; p++) {
 			en->sm.link_up[p] = 0;
 			en->path[p].state = ERCX_STATE_DOWN;
 			en->path[p].reason = ERCX_REASON_NONE;
+			en->path[p].dev_state = ERCX_STATE_DOWN;
+			en->path[p].dev_reason = ERCX_REASON_NONE;
 			en->path[p].since_ns = ercx_now_ns();
 		}
 		ercx_paths_commit(en, ERCX_REASON_POLICY);

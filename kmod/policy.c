@@ -55,7 +55,16 @@ static struct netlink_range_validation ercx_range_ifindex = {
 	[ERCX_PATH_A_REASON] = ERCX_RO,					\
 	[ERCX_PATH_A_TX_PACKETS] = ERCX_RO,				\
 	[ERCX_PATH_A_TX_BYTES] = ERCX_RO,				\
-	[ERCX_PATH_A_SINCE_NS] = ERCX_RO
+	[ERCX_PATH_A_SINCE_NS] = ERCX_RO,				\
+	[ERCX_PATH_A_PROBE_STATE] = ERCX_RO,				\
+	[ERCX_PATH_A_PROBE_SENT] = ERCX_RO,				\
+	[ERCX_PATH_A_PROBE_RECEIVED] = ERCX_RO,				\
+	[ERCX_PATH_A_PROBE_LOST] = ERCX_RO,				\
+	[ERCX_PATH_A_PROBE_ERRORS] = ERCX_RO,				\
+	[ERCX_PATH_A_PROBE_RTT_LAST_US] = ERCX_RO,			\
+	[ERCX_PATH_A_PROBE_RTT_MIN_US] = ERCX_RO,			\
+	[ERCX_PATH_A_PROBE_RTT_AVG_US] = ERCX_RO,			\
+	[ERCX_PATH_A_PROBE_RTT_MAX_US] = ERCX_RO
 
 /* ER and VPN paths have liveness probes; the underlay has none */
 #define ERCX_PATH_POLICY_PROBE						\
@@ -127,6 +136,9 @@ const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1] = {
 	[ERCX_A_POLICY_LOADED] = ERCX_RO,
 	[ERCX_A_UNDERLAY] = NLA_POLICY_NESTED(ercx_underlay_policy),
 	[ERCX_A_UNDERLAY_PACKETS] = ERCX_RO,
+	[ERCX_A_FAILBACK_EFFECTIVE_MS] = ERCX_RO,
+	[ERCX_A_DAMP_PENALTY] = ERCX_RO,
+	[ERCX_A_FAILBACK_PENDING] = ERCX_RO,
 };
 
 /* Set a message that is not a literal (the core's reasons) */

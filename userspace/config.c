@@ -793,6 +793,11 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
 		cfg_err(c, line, "[%s] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
 			name, p->fwmark, c->fwmask);
 	}
+	/* the kernel probes Probe, else Gateway: it needs one of them */
+	if (p->probe_interval_ms && !p->probe.set4 && !p->probe.set6 &&
+	    !p->gw.set4 && !p->gw.set6)
+		cfg_err(c, p->probe_interval_line,
+			"[%s] ProbeInterval needs a Probe or a Gateway address", name);
 }
 
 /*

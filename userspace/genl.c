@@ -342,6 +342,7 @@ const char *event_name(unsigned int e)
 		[ERCX_EVENT_POLICY] = "policy",
 		[ERCX_EVENT_MODE] = "mode",
 		[ERCX_EVENT_UNDERLAY] = "underlay",
+		[ERCX_EVENT_PROBE] = "probe",
 	};
 
 	return NAME(n, e);

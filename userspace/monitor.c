@@ -58,6 +58,11 @@ void monitor_print_event(const struct event *e)
 		if (e->has_count)
 			print_uint(PRINT_ANY, "prefixes", ", %u prefixes", e->count);
 		break;
+	case ERCX_EVENT_PROBE:
+		print_string(PRINT_ANY, "path", " %s", path_name((unsigned int)e->path));
+		print_string(PRINT_ANY, "state", " %s", state_name((unsigned int)e->state));
+		print_string(PRINT_ANY, "reason", " (%s)", reason_name((unsigned int)e->reason));
+		break;
 	case ERCX_EVENT_MODE:
 		print_string(PRINT_ANY, "mode", " %s", mode_name((unsigned int)e->mode));
 		print_string(PRINT_ANY, "reason", " (%s)", reason_name((unsigned int)e->reason));

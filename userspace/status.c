@@ -19,6 +19,10 @@ struct path_status {
 	int state, reason;
 	uint64_t tx_packets, tx_bytes, since_ns;
 	uint32_t fwmark, table;
+	bool has_probe;
+	int probe_state;
+	uint64_t probe_sent, probe_received, probe_lost, probe_errors;
+	uint32_t rtt_last_us, rtt_min_us, rtt_avg_us, rtt_max_us;
 };
 
 struct transition {
@@ -34,6 +38,8 @@ struct status {
 	struct path_status path[2];	/* er, vpn */
 	struct path_status underlay;	/* .present: [Underlay] was given */
 	uint32_t mss, mss6, failback_ms, fwmask;
+	uint32_t failback_eff_ms, damp_penalty;
+	bool has_failback_eff, failback_pending;
 	int mss_scope, nopath;
 	uint64_t stats[ERCX_STATS_A_MAX + 1];
 	struct transition tr[MAX_TRANSITIONS];
@@ -89,6 +95,34 @@ static void get_path_status(const struct nlattr *nest, struct path_status *p)
 			break;
 		case ERCX_PATH_A_TABLE:
 			p->table = (uint32_t)get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_STATE:
+			p->has_probe = true;
+			p->probe_state = (int)get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_SENT:
+			p->probe_sent = get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_RECEIVED:
+			p->probe_received = get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_LOST:
+			p->probe_lost = get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_ERRORS:
+			p->probe_errors = get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_RTT_LAST_US:
+			p->rtt_last_us = (uint32_t)get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_RTT_MIN_US:
+			p->rtt_min_us = (uint32_t)get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_RTT_AVG_US:
+			p->rtt_avg_us = (uint32_t)get_uint(a);
+			break;
+		case ERCX_PATH_A_PROBE_RTT_MAX_US:
+			p->rtt_max_us = (uint32_t)get_uint(a);
 			break;
 		}
 	}
@@ -175,6 +209,16 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 		case ERCX_A_FWMASK:
 			s->fwmask = (uint32_t)get_uint(a);
 			break;
+		case ERCX_A_FAILBACK_EFFECTIVE_MS:
+			s->failback_eff_ms = (uint32_t)get_uint(a);
+			s->has_failback_eff = true;
+			break;
+		case ERCX_A_DAMP_PENALTY:
+			s->damp_penalty = (uint32_t)get_uint(a);
+			break;
+		case ERCX_A_FAILBACK_PENDING:
+			s->failback_pending = get_uint(a) != 0;
+			break;
 		case ERCX_A_STATS:
 			mnl_attr_for_each_nested(b, a) {
 				uint16_t t = mnl_attr_get_type(b);
@@ -194,6 +238,27 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	return MNL_CB_OK;
+}
+
+/* Liveness probes: only for a path that probes */
+static void print_probe(const struct path_status *p)
+{
+	uint64_t done = p->probe_received + p->probe_lost;
+
+	open_json_object("probe");
+	print_string(PRINT_ANY, "state", "  probe: %s",
+		     state_name((unsigned int)p->probe_state));
+	print_u64(PRINT_ANY, "sent", ", sent %llu", p->probe_sent);
+	print_u64(PRINT_ANY, "received", ", received %llu", p->probe_received);
+	print_u64(PRINT_ANY, "lost", ", lost %llu", p->probe_lost);
+	print_uint(PRINT_ANY, "loss_pct", " (%u%% loss)",
+		   done ? (unsigned int)(p->probe_lost * 100 / done) : 0);
+	print_u64(PRINT_ANY, "errors", ", send errors %llu\n", p->probe_errors);
+	print_uint(PRINT_ANY, "rtt_last_us", "  rtt: last %u", p->rtt_last_us);
+	print_uint(PRINT_ANY, "rtt_min_us", ", min %u", p->rtt_min_us);
+	print_uint(PRINT_ANY, "rtt_avg_us", ", avg %u", p->rtt_avg_us);
+	print_uint(PRINT_ANY, "rtt_max_us", ", max %u us\n", p->rtt_max_us);
+	close_json_object();
 }
 
 static void print_path(const char *name, const struct path_status *p)
@@ -218,6 +283,8 @@ static void print_path(const char *name, const struct path_status *p)
 	}
 	print_u64(PRINT_ANY, "tx_packets", "  tx: %llu packets", p->tx_packets);
 	print_u64(PRINT_ANY, "tx_bytes", ", %llu bytes\n", p->tx_bytes);
+	if (p->has_probe)
+		print_probe(p);
 	close_json_object();
 }
 
@@ -350,8 +417,14 @@ int cmd_status(int argc, char **argv)
 	if (!s.has_prefix_count)
 		s.prefix_count = (uint32_t)c.npfx;
 	print_uint(PRINT_ANY, "prefix_count", ", %u prefixes\n", s.prefix_count);
-	print_text("mode: %s\nactive path: %s\n", mode_name((unsigned int)s.mode),
+	print_text("mode: %s\nactive path: %s", mode_name((unsigned int)s.mode),
 		   path_name((unsigned int)s.active));
+	/* no usable path: NoPath decides what happens to policy traffic */
+	print_bool(PRINT_JSON, "no_usable_path", NULL, s.active == ERCX_PATH_NONE);
+	if (s.active == ERCX_PATH_NONE)
+		print_text(" (no usable path: NoPath = %s applies)",
+			   s.nopath == ERCX_NOPATH_DROP ? "drop" : "pass");
+	print_text("\n");
 	open_json_object("paths");
 	print_path("er", &s.path[0]);
 	print_path("vpn", &s.path[1]);
@@ -367,7 +440,17 @@ int cmd_status(int argc, char **argv)
 	close_json_object();
 
 	print_uint(PRINT_JSON, "failback_delay_ms", NULL, s.failback_ms);
-	print_text("failback delay: %ums\n", s.failback_ms);
+	print_text("failback delay: %ums", s.failback_ms);
+	if (s.has_failback_eff) {
+		open_json_object("failback");
+		print_uint(PRINT_ANY, "effective_ms", " (effective %ums",
+			   s.failback_eff_ms);
+		print_uint(PRINT_ANY, "penalty", ", penalty %u", s.damp_penalty);
+		print_bool(PRINT_JSON, "pending", NULL, s.failback_pending);
+		print_text("%s)", s.failback_pending ? ", ER pending" : "");
+		close_json_object();
+	}
+	print_text("\n");
 	print_uint(PRINT_JSON, "fwmask", NULL, s.fwmask);
 	print_u64(PRINT_ANY, "failovers", "failovers: %llu", s.stats[ERCX_STATS_A_FAILOVERS]);
 	print_u64(PRINT_ANY, "failbacks", ", failbacks: %llu\n", s.stats[ERCX_STATS_A_FAILBACKS]);

@@ -134,4 +134,31 @@ u8 ercx_sm_usable(const struct ercx_sm *sm);
 /* The path for a prefix reachable by both paths: ERCX_ANS_* */
 u8 ercx_sm_active(const struct ercx_sm *sm);
 
+/*
+ * Failback dampening (Documentation/design.rst, "Failback dampening").
+ * Each flap of ER (up -> down) adds one to a penalty; the effective failback
+ * delay is the configured one doubled for each penalty point above one, at
+ * most ERCX_DAMP_MAX_SHIFT doublings and at most ERCX_DAMP_CAP_MS (unless
+ * the configured delay is longer).  One point decays for every
+ * ERCX_DAMP_DECAY_MS without a flap.  So a first flap waits the configured
+ * delay, a second within a minute twice that, a third four times...
+ * Times are monotonic nanoseconds; the caller owns the struct and its lock.
+ */
+#define ERCX_DAMP_DECAY_MS	60000U
+#define ERCX_DAMP_MAX_SHIFT	5U
+#define ERCX_DAMP_MAX_PENALTY	(ERCX_DAMP_MAX_SHIFT + 1)
+#define ERCX_DAMP_CAP_MS	600000U
+
+struct ercx_damp {
+	u32 penalty;		/* 0..ERCX_DAMP_MAX_PENALTY */
+	u64 last_ns;		/* last flap or decay step */
+};
+
+/* Apply the decay due at @now_ns */
+void ercx_damp_decay(struct ercx_damp *d, u64 now_ns);
+/* One flap at @now_ns (decays first) */
+void ercx_damp_flap(struct ercx_damp *d, u64 now_ns);
+/* The effective failback delay for the configured @base_ms */
+u32 ercx_damp_delay(const struct ercx_damp *d, u32 base_ms);
+
 #endif /* _ERCX_CORE_H */

@@ -30,3 +30,37 @@ u8 ercx_sm_active(const struct ercx_sm *sm)
 		return ERCX_ANS_VPN;
 	return ERCX_ANS_NONE;
 }
+
+#define ERCX_DAMP_DECAY_NS	((u64)ERCX_DAMP_DECAY_MS * 1000000ULL)
+
+void ercx_damp_decay(struct ercx_damp *d, u64 now_ns)
+{
+	/* at most ERCX_DAMP_MAX_PENALTY rounds: no 64-bit division */
+	while (d->penalty && now_ns - d->last_ns >= ERCX_DAMP_DECAY_NS) {
+		d->penalty--;
+		d->last_ns += ERCX_DAMP_DECAY_NS;
+	}
+	if (!d->penalty)
+		d->last_ns = now_ns;
+}
+
+void ercx_damp_flap(struct ercx_damp *d, u64 now_ns)
+{
+	ercx_damp_decay(d, now_ns);
+	if (d->penalty < ERCX_DAMP_MAX_PENALTY)
+		d->penalty++;
+	d->last_ns = now_ns;
+}
+
+u32 ercx_damp_delay(const struct ercx_damp *d, u32 base_ms)
+{
+	u32 shift = d->penalty > 1 ? d->penalty - 1 : 0;
+	u64 delay;
+
+	if (shift > ERCX_DAMP_MAX_SHIFT)
+		shift = ERCX_DAMP_MAX_SHIFT;
+	delay = (u64)base_ms << shift;
+	if (delay > ERCX_DAMP_CAP_MS)
+		delay = base_ms > ERCX_DAMP_CAP_MS ? base_ms : ERCX_DAMP_CAP_MS;
+	return (u32)delay;
+}

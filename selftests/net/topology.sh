@@ -282,10 +282,16 @@ topo_er_edge() {
 # topo_config FILE [KEY=VALUE...]: write an ercoexistctl config for gw.
 # Keys: mss_scope (tunnel), failback (0), nopath (pass), mss (1250),
 # underlay (yes: the [Underlay] section; no: none, the guard drops),
-# extra (raw lines appended to [Policy])
+# extra (raw lines appended to [Policy]); liveness probes (none unless set):
+# er_probe (ER ProbeInterval; targets: the ER gateways), er_mult (its
+# ProbeMultiplier), er_target (ER Probe address instead of the gateways),
+# vpn_probe (VPN ProbeInterval, to the VPN's tunnel addresses $VPN_VTI4 and
+# $VPN_VTI6), vpn_mult
 topo_config() {
 	local f=$1 mss_scope=tunnel failback=0 nopath=pass mss=1250 extra='' kv
 	local underlay=yes ul
+	local er_probe='' er_mult='' er_target='' vpn_probe='' vpn_mult=''
+	local er_lines='' vpn_lines=''
 	shift
 	for kv in "$@"; do
 		case "$kv" in
@@ -295,6 +301,11 @@ topo_config() {
 		nopath=*) nopath=${kv#*=} ;;
 		mss=*) mss=${kv#*=} ;;
 		extra=*) extra=${kv#*=} ;;
+		er_probe=*) er_probe=${kv#*=} ;;
+		er_mult=*) er_mult=${kv#*=} ;;
+		er_target=*) er_target=${kv#*=} ;;
+		vpn_probe=*) vpn_probe=${kv#*=} ;;
+		vpn_mult=*) vpn_mult=${kv#*=} ;;
 		esac
 	done
 	ul="[Underlay]
@@ -302,18 +313,30 @@ Device = eth0
 Gateway = $INET_GW4
 Gateway = $INET_GW6"
 	[ "$underlay" = yes ] || ul="# no [Underlay]: the guard drops"
+	[ -n "$er_probe" ] && er_lines="ProbeInterval = $er_probe"
+	[ -n "$er_mult" ] && er_lines="$er_lines
+ProbeMultiplier = $er_mult"
+	[ -n "$er_target" ] && er_lines="$er_lines
+Probe = $er_target"
+	[ -n "$vpn_probe" ] && vpn_lines="Probe = $VPN_VTI4
+Probe = $VPN_VTI6
+ProbeInterval = $vpn_probe"
+	[ -n "$vpn_mult" ] && vpn_lines="$vpn_lines
+ProbeMultiplier = $vpn_mult"
 	cat >"$f" <<EOF
 # ercoexist test topology (selftests/net/topology.sh)
 [ExpressRoute]
 Device = er0
 Gateway = $ER_GW4
 Gateway = $ER_GW6
+$er_lines
 
 [VPN]
 Device = vti0
 Peer = $VPN_PUB4
 Peer = $VPN_PUB6
 MSS = $mss
+$vpn_lines
 
 $ul
 

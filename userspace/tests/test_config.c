@@ -309,21 +309,38 @@ static void test_spec_values(void)
 	config_free(&c);
 
 	/* the module takes durations up to one hour: so does the parser */
-	parse_string(&c, "[ExpressRoute]\nDevice=a\nProbeInterval=1h\n[VPN]\nDevice=b\n"
+	parse_string(&c, "[ExpressRoute]\nDevice=a\nGateway=192.0.2.1\nProbeInterval=1h\n[VPN]\nDevice=b\n"
 		     "[Policy]\nFailbackDelay=60m\n", "x");
 	tap_ok(c.nerr == 0 && c.failback_ms == 3600000 &&
 	       c.er.probe_interval_ms == 3600000, "1h is accepted for FailbackDelay and ProbeInterval");
 	config_free(&c);
-	parse_string(&c, "[ExpressRoute]\nDevice=a\nProbeInterval=61m\n[VPN]\nDevice=b\n"
+	parse_string(&c, "[ExpressRoute]\nDevice=a\nGateway=192.0.2.1\nProbeInterval=61m\n[VPN]\nDevice=b\n"
 		     "[Policy]\nFailbackDelay=2h\n", "x");
 	{
 		char *err = errors_text(&c);
 
-		tap_ok(c.nerr == 2 && strstr(err, "x:3: ProbeInterval must be 0 (off) or 10ms..1h") &&
-		       strstr(err, "x:7: FailbackDelay must be at most 1h"),
+		tap_ok(c.nerr == 2 && strstr(err, "x:4: ProbeInterval must be 0 (off) or 10ms..1h") &&
+		       strstr(err, "x:8: FailbackDelay must be at most 1h"),
 		       "over 1h is refused at file:line, as the module would");
 		free(err);
 	}
+	config_free(&c);
+	parse_string(&c, "[ExpressRoute]\nDevice=a\nGateway=192.0.2.1\nProbeInterval=10ms\n"
+		     "[VPN]\nDevice=b\nProbeInterval=50ms\n", "p");
+	{
+		char *err = errors_text(&c);
+
+		tap_ok(c.nerr == 1 &&
+		       !strcmp(err, "p:7: [VPN] ProbeInterval needs a Probe or a Gateway address\n"),
+		       "probes without a target are an error; ER probes its Gateway");
+		if (c.nerr != 1)
+			tap_diag("%s", err);
+		free(err);
+	}
+	config_free(&c);
+	parse_string(&c, "[ExpressRoute]\nDevice=a\n[VPN]\nDevice=b\nProbe=fd00::1\n"
+		     "ProbeInterval=50ms\n", "p");
+	tap_ok(c.nerr == 0, "VPN probes with a Probe and no Gateway are fine");
 	config_free(&c);
 }
 

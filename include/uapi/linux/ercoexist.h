@@ -86,6 +86,12 @@ enum ercx_event {
 	 * ERCX_A_UNDERLAY_PACKETS.  At most one per second.
 	 */
 	ERCX_EVENT_UNDERLAY,
+	/*
+	 * The liveness probes of a path changed their verdict: ERCX_A_PATH,
+	 * ERCX_A_STATE (up: answering; down: ProbeMultiplier misses in a row),
+	 * ERCX_A_REASON (ERCX_REASON_UP or ERCX_REASON_PROBE_TIMEOUT)
+	 */
+	ERCX_EVENT_PROBE,
 
 	__ERCX_EVENT_MAX,
 	ERCX_EVENT_MAX = __ERCX_EVENT_MAX - 1,
@@ -155,6 +161,13 @@ enum ercx_attr {
 	 */
 	ERCX_A_UNDERLAY,
 	ERCX_A_UNDERLAY_PACKETS,	/* u64: guard interventions so far (event) */
+	/*
+	 * u32 (read only): the failback delay in force now, FAILBACK_DELAY_MS
+	 * grown by the dampening penalty
+	 */
+	ERCX_A_FAILBACK_EFFECTIVE_MS,
+	ERCX_A_DAMP_PENALTY,		/* u32 (read only): recent ER flaps */
+	ERCX_A_FAILBACK_PENDING,	/* u8 (read only): 1 while ER waits */
 
 	__ERCX_A_MAX,
 	ERCX_A_MAX = __ERCX_A_MAX - 1,
@@ -181,6 +194,16 @@ enum ercx_path_attr {
 	ERCX_PATH_A_TX_PACKETS,		/* u64 (read only): steered to this path */
 	ERCX_PATH_A_TX_BYTES,		/* u64 (read only) */
 	ERCX_PATH_A_SINCE_NS,		/* u64 (read only): CLOCK_REALTIME of last change */
+	/* Liveness probes (status, read only; only while the path probes) */
+	ERCX_PATH_A_PROBE_STATE,	/* u8: enum ercx_path_state */
+	ERCX_PATH_A_PROBE_SENT,		/* u64: echo requests sent */
+	ERCX_PATH_A_PROBE_RECEIVED,	/* u64: replies within the interval */
+	ERCX_PATH_A_PROBE_LOST,		/* u64: requests not answered in time */
+	ERCX_PATH_A_PROBE_ERRORS,	/* u64: requests that could not be sent */
+	ERCX_PATH_A_PROBE_RTT_LAST_US,	/* u32 */
+	ERCX_PATH_A_PROBE_RTT_MIN_US,	/* u32 */
+	ERCX_PATH_A_PROBE_RTT_AVG_US,	/* u32 */
+	ERCX_PATH_A_PROBE_RTT_MAX_US,	/* u32 */
 
 	__ERCX_PATH_A_MAX,
 	ERCX_PATH_A_MAX = __ERCX_PATH_A_MAX - 1,

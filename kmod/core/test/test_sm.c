@@ -76,5 +76,62 @@ int main(void)
 		ercx_lpm_free(lpm);
 		tap_ok(!bad, "ercx_sm_active agrees with the answers of an ER+VPN prefix");
 	}
+	/* failback dampening */
+	{
+		const u64 s = 1000000000ULL, dec = (u64)ERCX_DAMP_DECAY_MS * 1000000ULL;
+		struct ercx_damp d = { 0 };
+		u64 t = 1000 * s;
+		u32 i;
+
+		tap_ok(ercx_damp_delay(&d, 3000) == 3000,
+		       "damp: no flap: the configured delay");
+		ercx_damp_flap(&d, t);
+		tap_ok(d.penalty == 1 && ercx_damp_delay(&d, 3000) == 3000,
+		       "damp: first flap waits the configured delay (penalty %u)",
+		       d.penalty);
+		ercx_damp_flap(&d, t + 10 * s);
+		tap_ok(d.penalty == 2 && ercx_damp_delay(&d, 3000) == 6000,
+		       "damp: second flap within the window doubles (%u ms)",
+		       ercx_damp_delay(&d, 3000));
+		ercx_damp_flap(&d, t + 20 * s);
+		tap_ok(d.penalty == 3 && ercx_damp_delay(&d, 3000) == 12000,
+		       "damp: third flap quadruples (%u ms)",
+		       ercx_damp_delay(&d, 3000));
+		for (i = 0; i < 20; i++)
+			ercx_damp_flap(&d, t + (21 + i) * s);
+		tap_ok(d.penalty == ERCX_DAMP_MAX_PENALTY &&
+		       ercx_damp_delay(&d, 3000) == 3000U << ERCX_DAMP_MAX_SHIFT,
+		       "damp: penalty and doubling are capped (%u, %u ms)",
+		       d.penalty, ercx_damp_delay(&d, 3000));
+		tap_ok(ercx_damp_delay(&d, 60000) == ERCX_DAMP_CAP_MS,
+		       "damp: the delay is capped at %u ms",
+		       ercx_damp_delay(&d, 60000));
+		tap_ok(ercx_damp_delay(&d, 3600000) == 3600000,
+		       "damp: a configured delay above the cap is kept");
+		tap_ok(ercx_damp_delay(&d, 0) == 0,
+		       "damp: a delay of 0 stays 0");
+
+		t = t + 40 * s;		/* the last flap */
+		ercx_damp_decay(&d, t + dec - 1);
+		tap_ok(d.penalty == ERCX_DAMP_MAX_PENALTY,
+		       "damp: no decay before a full period");
+		ercx_damp_decay(&d, t + dec);
+		tap_ok(d.penalty == ERCX_DAMP_MAX_PENALTY - 1,
+		       "damp: one step of decay per period (%u)", d.penalty);
+		ercx_damp_decay(&d, t + 3 * dec + dec / 2);
+		tap_ok(d.penalty == ERCX_DAMP_MAX_PENALTY - 3,
+		       "damp: decay is cumulative (%u)", d.penalty);
+		ercx_damp_flap(&d, t + 4 * dec);
+		tap_ok(d.penalty == ERCX_DAMP_MAX_PENALTY - 3,
+		       "damp: a flap after decay adds one to what is left (%u)",
+		       d.penalty);
+		ercx_damp_decay(&d, t + 100 * dec);
+		tap_ok(d.penalty == 0 && d.last_ns == t + 100 * dec &&
+		       ercx_damp_delay(&d, 3000) == 3000,
+		       "damp: fully decayed after a long quiet time");
+		ercx_damp_flap(&d, t + 101 * dec);
+		tap_ok(d.penalty == 1 && ercx_damp_delay(&d, 3000) == 3000,
+		       "damp: the next flap starts again from the configured delay");
+	}
 	return tap_done();
 }
