@@ -372,31 +372,10 @@ main() {
 		echo "frr=$(dpkg-query -W -f='${Version}' frr 2>/dev/null)"
 		echo "iperf3=$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)"
 	} >"$BENCH_OUT/info"
-	# Hold the kernel's receive-timestamp static key on for the whole run.
-	# udpstream asks for SO_TIMESTAMPNS; each run opening and closing it
-	# would flip netstamp_needed_key, i.e. patch kernel text, and under
-	# QEMU TCG with 2 vCPUs such a patch raced with softirq code executing
-	# the patched instruction ("Oops: int3" in __netif_receive_skb_core,
-	# seen once in a 6.12 run).  With the key held on, no run patches text.
-	"$PY" -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMPNS, 1)
-time.sleep(1e9)' &
-	TSHOLD=$!
-	# likewise the netfilter hook static keys: a base chain on every inet
-	# hook of the initial namespace keeps them on while the runs' own
-	# tables and the module's hooks come and go
-	nft -f - <<'EOF'
-table inet ercx_bench_keys {
-	chain k_pre { type filter hook prerouting priority 0; policy accept; }
-	chain k_in { type filter hook input priority 0; policy accept; }
-	chain k_fwd { type filter hook forward priority 0; policy accept; }
-	chain k_out { type filter hook output priority 0; policy accept; }
-	chain k_post { type filter hook postrouting priority 0; policy accept; }
-}
-EOF
-	sleep 1
-	trap 'kill $TSHOLD 2>/dev/null; frr_stop; topo_cleanup' EXIT
+	# The VM guest (selftests/vm/guest.sh) holds the timestamp and netfilter
+	# static keys on for the session: udpstream's SO_TIMESTAMPNS and the runs'
+	# nft tables then never patch kernel text (a TCG race: "Oops: int3").
+	trap 'frr_stop; topo_cleanup' EXIT
 	for s in $BENCH_SYSTEMS; do
 		SYS=$s
 		say "=== $s ==="
