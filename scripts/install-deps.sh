@@ -9,6 +9,9 @@ set -eu
 # image and headers of the same version): bookworm's 6.1 and 6.12.
 KERNELS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64"
 
+# install-deps.sh [PKG...]: with arguments, those packages instead (the
+# benchmark's extras use this), with the same checks and apt options.
+LABEL=install-deps
 PKGS="$KERNELS
 	build-essential pkg-config libmnl-dev libnl-3-dev libnl-genl-3-dev
 	libelf-dev sparse linux-source-6.12 perl
@@ -16,6 +19,11 @@ PKGS="$KERNELS
 	python3 python3-jsonschema python3-yaml python3-scapy
 	iproute2 iputils-ping iperf3 tcpdump nftables iptables ethtool socat procps
 	valgrind bash-completion"
+
+if [ $# -gt 0 ]; then
+	PKGS="$*"
+	LABEL="install-deps ($*)"
+fi
 
 missing=
 for p in $PKGS; do
@@ -27,11 +35,11 @@ for p in $PKGS; do
 done
 
 if [ -z "$missing" ]; then
-	echo "install-deps: all packages present"
+	echo "$LABEL: all packages present"
 	exit 0
 fi
 
-echo "install-deps: installing:$missing"
+echo "$LABEL: installing:$missing"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
