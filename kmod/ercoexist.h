@@ -230,6 +230,12 @@ static inline bool ercx_probe_sk(const struct ercx_net *en,
 	return false;
 }
 
+#ifdef ERCX_INJECT_DEFECTS
+void ercx_inject_defects(void);		/* inject.c, test builds only */
+#else
+static inline void ercx_inject_defects(void) { }
+#endif
+
 static inline u64 ercx_now_ns(void)
 {
 	return ktime_get_real_ns();

@@ -98,6 +98,7 @@ static int __init ercx_init(void)
 	}
 	pr_info("ExpressRoute / VPN coexistence, genl family %s v%d\n",
 		ERCX_GENL_NAME, ERCX_GENL_VERSION);
+	ercx_inject_defects();
 	return 0;
 }
 

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercoexist: deliberate defects, built only with ERCX_INJECT_DEFECTS=1 (see
+ * Kbuild) for the debug lane's test of its own checks: a leaked allocation
+ * that kmemleak must report and a use-after-free that KASAN must report.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "ercoexist.h"
+
+static void *ercx_inject_leaked;
+
+void ercx_inject_defects(void)
+{
+	volatile u8 *p;
+	u8 v;
+
+	/* the only reference is overwritten: kmemleak's next scan finds it */
+	ercx_inject_leaked = kmalloc(200, GFP_KERNEL);
+	WRITE_ONCE(ercx_inject_leaked, NULL);
+
+	p = kmalloc(64, GFP_KERNEL);
+	if (!p)
+		return;
+	kfree((void *)p);
+	v = p[8];	/* use after free: KASAN reports it */
+	pr_warn("injected defects: a leak and a use-after-free (read %u)\n", v);
+}
