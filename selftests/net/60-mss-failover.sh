@@ -19,7 +19,7 @@ require_root
 require_vm
 require_cmds ip nft timeout ss
 require_module_and_ctl
-[ -x "$PY" ] || tap_skip_all "needs $PY"
+[ -x "$PY" ] || tap_fail_all "needs $PY (make deps)"
 
 W=/tmp/ercx-mssfo
 PORT=5002

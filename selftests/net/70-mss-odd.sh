@@ -19,7 +19,7 @@ require_root
 require_vm
 require_cmds ip nft tcpdump socat timeout ethtool ss
 require_module_and_ctl
-"$PY" -c 'import scapy' 2>/dev/null || tap_skip_all "needs python3-scapy for $PY"
+"$PY" -c 'import scapy' 2>/dev/null || tap_fail_all "needs python3-scapy for $PY (make deps)"
 
 W=/tmp/ercx-mssodd
 PORT=5003
