@@ -3,14 +3,18 @@
 #
 # make check: host unit tests, the netlink spec check and the kernel code
 # gates (checkpatch, sparse, W=1), then the VM kselftests on Debian's 6.1
-# and 6.12.
+# and 6.12 and on the debug lane's kernel (KASAN, lockdep, kmemleak...;
+# built once from linux-source-6.12 and cached), whose own checks are
+# proven by a run with deliberate defects that must fail.
 #
-#   check.sh [--unit-only | --vm-only] [--kernel 6.1|6.12|all]
+#   check.sh [--unit-only | --vm-only] [--kernel 6.1|6.12|debug|all]
 #
 # Collects every TAP stream, prints a summary per suite and ends with exactly
 # one line "N passed, N failed, N skipped" (TAP test points over everything).
 # Exits non-zero when anything failed, a component is missing, or a kernel
-# could not boot.
+# could not boot.  A skip is reported with its reason (selftests/README lists
+# the only ones allowed); `not ok ... # TODO` counts as failed unless it
+# cites a known upstream bug (a URL or a commit id), then as "todo".
 set -uo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,7 +81,7 @@ fi
 
 if [ $vm = 1 ]; then
 	case "$kernels" in
-	all) series="6.1 6.12" ;;
+	all) series="6.1 6.12 debug" ;;
 	*) series=${kernels//,/ } ;;
 	esac
 	for s in $series; do
@@ -100,6 +104,18 @@ if [ $vm = 1 ]; then
 				add_missing "vm $s: $suite" "no TAP output"
 			fi
 		done <"$out/suites"
+		if [ "$s" = debug ]; then
+			# the lane's checks must fail a run with deliberate defects
+			echo "### vm: kernel debug, injected defects (must be reported)"
+			"$TOP/selftests/vm/run.sh" --kernel debug --inject-defects --no-build |
+				tee "$RES/vm-inject.out"
+			if [ -f "$out-inject/vm.tap" ]; then
+				cp "$out-inject/vm.tap" "$RES/vm-inject.tap"
+				results+=("vm debug: injected defects	$RES/vm-inject.tap")
+			else
+				add_missing "vm debug: injected defects" "no results"
+			fi
+		fi
 	done
 fi
 
@@ -108,27 +124,39 @@ fi
 # as failed.
 echo
 echo "### summary"
-tp=0 tf=0 ts=0
+tp=0 tf=0 ts=0 tt=0
+: >"$RES/skips.txt"
 for r in "${results[@]}"; do
 	label=${r%%	*}
 	f=${r#*	}
-	read -r p fl sk <<<"$(awk '
+	read -r p fl sk td <<<"$(awk '
 		/^[ \t]*#/ { next }
 		/^1\.\.0/ { if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++; next }
 		/^1\.\.[0-9]+/ { sub(/^1\.\./, ""); plan = $0 + 0; next }
-		/^not ok/ { n++; if ($0 ~ /# *(TODO|todo)/) p++; else f++; next }
+		/^not ok/ { n++
+			if ($0 ~ /# *TODO/ && $0 ~ /(https?:\/\/|commit [0-9a-f]{12})/) t++
+			else f++
+			next }
 		/^ok/ { n++; if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++; else p++; next }
 		END {
 			if (plan > n) f += plan - n
-			printf "%d %d %d\n", p, f, s
+			printf "%d %d %d %d\n", p, f, s, t
 		}' "$f")"
 	st=PASS
 	[ "$fl" -gt 0 ] && st=FAIL
 	[ "$fl" -eq 0 ] && [ "$p" -eq 0 ] && [ "$sk" -gt 0 ] && st=SKIP
 	printf '%-4s %-44s %3d passed, %3d failed, %3d skipped\n' "$st" "$label" "$p" "$fl" "$sk"
 	tp=$((tp + p))
+	tt=$((tt + td))
+	grep -E '# *SKIP' "$f" | sed "s|^|     skip: $label: |" >>"$RES/skips.txt"
+	grep -E '^not ok.*# *TODO' "$f" | sed "s|^|     todo: $label: |" >>"$RES/skips.txt"
 	tf=$((tf + fl))
 	ts=$((ts + sk))
 done
+if [ -s "$RES/skips.txt" ]; then
+	echo "### skipped and todo, with their reasons"
+	cat "$RES/skips.txt"
+fi
+[ "$tt" -gt 0 ] && echo "($tt not ok # TODO with an upstream reference, not counted as failed)"
 echo "$tp passed, $tf failed, $ts skipped"
 [ "$tf" -eq 0 ] && [ ${#results[@]} -gt 0 ]

@@ -6,12 +6,19 @@
 # /run/ercx-out.  Reads from the kernel command line:
 #   ercx.repo=PATH       the repo
 #   ercx.mode=MODE       exec | suites | demo
+#   ercx.ko=PATH         the module to load
+#   ercx.moddir=PATH     /lib/modules/KVER of a kernel the host does not have
+#                        installed (the debug lane's)
+#   ercx.debug=1         the debug kernel: kmemleak is cleared after boot, and
+#                        at the end every namespace is flushed, the module
+#                        removed and kmemleak scanned (kmemleak.txt, rmmod.txt)
 # and from the results share:
 #   cmd                  the command for exec mode (bash -c)
 #   suites               for suites mode: one suite path (relative to the repo)
 #                        per line
 # Writes into the results share:
 #   exec.out exec.rc     exec mode
+#   insmod.txt           the module's load: status, then what insmod said
 #   <suite>.tap <suite>.log <suite>.rc   suites mode (<suite>: path with / -> _)
 #   dmesg.txt            the kernel log at the end
 #   done                 written last: the guest finished normally
@@ -25,14 +32,49 @@ CONSOLE=/dev/console
 repo=''
 mode=suites
 suite_timeout=600
+ko=''
+moddir=''
+debug=0
 read -r -a cmdline </proc/cmdline
 for a in "${cmdline[@]}"; do
 	case "$a" in
 	ercx.repo=*) repo=${a#ercx.repo=} ;;
 	ercx.mode=*) mode=${a#ercx.mode=} ;;
 	ercx.suite_timeout=*) suite_timeout=${a#ercx.suite_timeout=} ;;
+	ercx.ko=*) ko=${a#ercx.ko=} ;;
+	ercx.moddir=*) moddir=${a#ercx.moddir=} ;;
+	ercx.debug=*) debug=${a#ercx.debug=} ;;
 	esac
 done
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# The debug lane's end of run: flush every namespace's policy, remove the
+# module, then let kmemleak scan twice (it reports objects older than 5 s).
+debug_teardown() {
+	local ns out rc
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		ip netns exec "$ns" "$ERCX_CTL" flush >/dev/null 2>&1
+		ip netns del "$ns" 2>/dev/null
+	done
+	"$ERCX_CTL" flush >/dev/null 2>&1
+	if grep -q '^ercoexist ' /proc/modules; then
+		out=$(rmmod ercoexist 2>&1)
+		rc=$?
+	else
+		out="ercoexist was not loaded at the end"
+		rc=1
+	fi
+	printf '%s\n%s\n' "$rc" "$out" >"$OUT/rmmod.txt"
+	if [ -w "$KMEMLEAK" ]; then
+		echo scan >"$KMEMLEAK"
+		sleep 6
+		echo scan >"$KMEMLEAK"
+		cat "$KMEMLEAK" >"$OUT/kmemleak.txt" 2>&1
+	else
+		echo "no $KMEMLEAK" >"$OUT/kmemleak.txt"
+	fi
+}
 
 finish() {
 	dmesg >"$OUT/dmesg.txt" 2>&1
@@ -58,25 +100,44 @@ dmesg -n 4 2>/dev/null
 kver=$(uname -r)
 export ERCX_REPO=$repo
 export ERCX_KVER=$kver
-export ERCX_KO=$repo/build/$kver/kmod/ercoexist.ko
+export ERCX_KO=${ko:-$repo/build/$kver/kmod/ercoexist.ko}
 export ERCX_CTL=$repo/userspace/ercoexistctl
 export ERCX_OUT=$OUT
 export ERCX_IN_VM=1
 cd "$repo" || finish 1
 
+# A kernel that the host does not have in /lib/modules: its own index (the
+# host's root is read-only; this hides the host's other kernels' modules)
+if [ -n "$moddir" ] && [ ! -d "/lib/modules/$kver" ]; then
+	mount -t tmpfs -o mode=755 tmpfs /lib/modules &&
+		ln -s "$moddir" "/lib/modules/$kver"
+fi
+if [ "$debug" = 1 ]; then
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	# what boot left behind is not ours to report
+	[ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
+fi
+
+# The runner's "insmod ercoexist.ko" test point: status and message in
+# insmod.txt.  A module that does not load fails the run.
 load_module() {
+	local out rc
 	if grep -q '^ercoexist ' /proc/modules; then
 		return 0
 	fi
 	if [ ! -f "$ERCX_KO" ]; then
-		echo "guest: $ERCX_KO not built; continuing without the module"
+		printf '1\n%s not built\n' "$ERCX_KO" >"$OUT/insmod.txt"
+		echo "guest: $ERCX_KO not built"
 		return 1
 	fi
 	# The module's own dependencies (netfilter, ...) come from modprobe.
 	for dep in $(modinfo -F depends "$ERCX_KO" 2>/dev/null | tr ',' ' '); do
 		modprobe "$dep" 2>/dev/null
 	done
-	insmod "$ERCX_KO" || { echo "guest: insmod $ERCX_KO failed"; return 1; }
+	out=$(insmod "$ERCX_KO" 2>&1)
+	rc=$?
+	printf '%s\n%s\n' "$rc" "$out" >"$OUT/insmod.txt"
+	[ $rc = 0 ] || { echo "guest: insmod $ERCX_KO failed: $out"; return 1; }
 }
 
 # Keep the receive-timestamp and netfilter-hook static keys on for the whole
@@ -107,6 +168,7 @@ exec)
 	bash -c "$(cat "$OUT/cmd")" 2>&1 | tee "$OUT/exec.out"
 	rc=${PIPESTATUS[0]}
 	echo "$rc" >"$OUT/exec.rc"
+	[ "$debug" = 1 ] && debug_teardown
 	finish 0
 	;;
 demo)
@@ -115,6 +177,7 @@ demo)
 	finish 0
 	;;
 suites)
+	load_module
 	while read -r s; do
 		[ -n "$s" ] || continue
 		name=${s//\//_}
@@ -131,6 +194,7 @@ suites)
 			ip netns del "$ns" 2>/dev/null
 		done
 	done <"$OUT/suites"
+	[ "$debug" = 1 ] && debug_teardown
 	finish 0
 	;;
 *)

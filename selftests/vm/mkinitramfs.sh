@@ -15,7 +15,9 @@ set -euo pipefail
 
 kver=${1:?usage: mkinitramfs.sh KVER OUTPUT}
 out=${2:?usage: mkinitramfs.sh KVER OUTPUT}
-moddir=/lib/modules/$kver
+# ERCX_MODDIR: the modules of a kernel not installed in /lib/modules (the
+# debug lane's, whose 9p stack is built in)
+moddir=${ERCX_MODDIR:-/lib/modules/$kver}
 busybox=$(command -v busybox || true)
 
 [ -f "$moddir/modules.dep" ] || { echo "mkinitramfs: no $moddir/modules.dep" >&2; exit 1; }

@@ -4,8 +4,8 @@
 # Boot a Debian kernel under QEMU (TCG, no KVM) with the host's root shared
 # read-only over 9p, and run the selftests (or one command, or the demo) in it.
 #
-#   run.sh [--kernel 6.1|6.12|all|KVER] [--suite PATH]... [--timeout SECS]
-#          [--exec 'CMD' | --demo] [--no-build] [-v]
+#   run.sh [--kernel 6.1|6.12|debug|all|KVER] [--suite PATH]... [--timeout SECS]
+#          [--exec 'CMD' | --demo | --inject-defects] [--no-build] [-v]
 #
 #   default   build the module for the kernel, ercoexistctl and selftests/genl,
 #             boot, run every selftests/net/[0-9]*.sh and selftests/genl/run.sh,
@@ -13,6 +13,14 @@
 #   --exec    insmod the module, run CMD (bash -c), print its output; exit
 #             status: CMD's (the worst over the kernels)
 #   --demo    boot 6.12 and run selftests/vm/demo.sh
+#   --inject-defects  (debug kernel) load a test build of the module that
+#             leaks and reads after free: passes when kmemleak and KASAN
+#             report both, i.e. when the debug lane's checks can fail a run
+#
+#   debug     the debug lane's kernel, built from linux-source-6.12 with
+#             KASAN, KFENCE, UBSAN, lockdep, PROVE_RCU, kmemleak, debug
+#             objects and net refcount trackers (selftests/vm/debug-kernel/,
+#             cached under ~/.cache/ercoexist); all = 6.1 6.12 debug
 #
 # Results per kernel in build/vm/out-KVER/: SUITE.tap, SUITE.log, vm.tap (the
 # runner's own test points: builds, boot, kernel log clean), console.log,
@@ -47,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--exec) mode="exec"; cmd=$2; shift ;;
 	--exec=*) mode="exec"; cmd=${1#*=} ;;
 	--demo) mode=demo ;;
+	--inject-defects) mode=inject ;;
 	--suite) suites+=("$2"); shift ;;
 	--suite=*) suites+=("${1#*=}") ;;
 	--timeout) timeout=$2; shift ;;
@@ -69,6 +78,7 @@ fi
 if [ -z "$kernels" ]; then
 	case "$mode" in
 	suites) kernels=all ;;
+	inject) kernels=debug ;;
 	*) kernels=6.12 ;;
 	esac
 fi
@@ -92,7 +102,7 @@ pick_kernel() {
 }
 
 case "$kernels" in
-all) series="6.1 6.12" ;;
+all) series="6.1 6.12 debug" ;;
 *) series=${kernels//,/ } ;;
 esac
 
@@ -115,9 +125,11 @@ tap() {	# tap ok|not-ok DESCRIPTION
 	fi
 }
 
-build_for() {	# KVER OUTDIR LOGDIR
-	local kver=$1 log=$3/build.log b
+build_for() {	# KVER OUTDIR LOGDIR KDIR [MAKE-ARGS...]
+	local kver=$1 log=$3/build.log kdir=$4 b
+	shift 4
 	b="$TOP/build/$kver"
+	[ $# -gt 0 ] && b="$TOP/build/$kver-inject"
 	: >"$log"
 	if [ -f "$TOP/kmod/Kbuild" ] || [ -f "$TOP/kmod/Makefile" ]; then
 		mkdir -p "$b"
@@ -133,7 +145,7 @@ build_for() {	# KVER OUTDIR LOGDIR
 			cp -a "$TOP/kmod" "$b/kmod"
 		fi
 		rm -f "$b/kmod/ercoexist.ko"
-		if make -C "$b/kmod" KDIR="/usr/src/linux-headers-$kver" >>"$log" 2>&1 &&
+		if make -C "$b/kmod" KDIR="$kdir" "$@" >>"$log" 2>&1 &&
 		   [ -f "$b/kmod/ercoexist.ko" ]; then
 			tap ok "build ercoexist.ko for $kver"
 		else
@@ -161,8 +173,10 @@ build_for() {	# KVER OUTDIR LOGDIR
 	fi
 }
 
-# Kernel-log lines that fail a run.
-BADLOG='BUG|WARNING|Oops|KASAN|unreferenced object|general protection|Call Trace|kernel BUG|refcount_t|list_(add|del) corruption'
+# Kernel-log lines that fail a run (the debug kernel's reports included:
+# KASAN, KFENCE, UBSAN, lockdep, PROVE_RCU, atomic sleep, debug objects,
+# kmemleak, refcount and list debugging, net refcount trackers).
+BADLOG='BUG|WARNING|Oops|KASAN|KFENCE|UBSAN|unreferenced object|general protection|Call Trace|kernel BUG|refcount_t|list_(add|del) corruption|list corruption|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|ODEBUG|ref_tracker|unregister_netdevice: waiting'
 
 # One VM at a time on the machine, and one runner per results directory:
 # hold the lock for the whole run (builds, boot, results).
@@ -177,7 +191,30 @@ fi
 
 worst=0
 for ser in $series; do
-	kver=$(pick_kernel "$ser")
+	# the debug lane's kernel: built once, cached
+	kdir= vmlinuz= moddir= dbg=0
+	if [ "$ser" = debug ]; then
+		dbg=1
+		dk="$TOP/selftests/vm/debug-kernel/build.sh"
+		ddir=$("$dk" --print-dir)
+		cached=built
+		[ -f "$ddir/ready" ] && cached=cached
+		echo "# debug kernel: $ddir ($cached)"
+		if ! ddir=$("$dk" 2> >(sed 's/^/# /' >&2)); then
+			echo "not ok 1 - build the debug kernel (selftests/vm/debug-kernel/build.sh)"
+			worst=1
+			continue
+		fi
+		kver=$(cat "$ddir/kernelrelease")
+		kdir=$ddir/build
+		vmlinuz=$ddir/build/arch/x86/boot/bzImage
+		moddir=$ddir/modules/lib/modules/$kver
+		dbg_note="debug kernel $kver ($cached; build took $(cat "$ddir/build-seconds") s on this machine)"
+	else
+		kver=$(pick_kernel "$ser")
+		kdir=/usr/src/linux-headers-$kver
+		vmlinuz=/boot/vmlinuz-$kver
+	fi
 	if [ -z "$kver" ]; then
 		echo "run.sh: no kernel image + headers + modules for '$ser'" >&2
 		echo "not ok 1 - kernel $ser installed (vmlinuz, headers, modules)"
@@ -185,19 +222,26 @@ for ser in $series; do
 		continue
 	fi
 	out="$TOP/build/vm/out-$kver"
+	[ "$mode" = inject ] && out="$TOP/build/vm/out-$kver-inject"
 	rm -rf "$out"
 	mkdir -p "$out" "$TOP/build/vm/$kver"
 	vmtap="$TOP/build/vm/$kver/vm.tap"
 	: >"$vmtap"
 	vmtap_n=0
 	echo "# === kernel $kver ($mode) ==="
+	[ $dbg = 1 ] && tap ok "$dbg_note"
 
-	if [ $build = 1 ]; then
-		build_for "$kver" "$out" "$TOP/build/vm/$kver"
+	ko="$TOP/build/$kver/kmod/ercoexist.ko"
+	if [ "$mode" = inject ]; then
+		build_for "$kver" "$out" "$TOP/build/vm/$kver" "$kdir" ERCX_INJECT_DEFECTS=1
+		ko="$TOP/build/$kver-inject/kmod/ercoexist.ko"
+	elif [ $build = 1 ]; then
+		build_for "$kver" "$out" "$TOP/build/vm/$kver" "$kdir"
 	fi
 	initrd="$TOP/build/vm/$kver/initramfs.cpio.gz"
-	if [ ! -f "$initrd" ] || [ "$TOP/selftests/vm/mkinitramfs.sh" -nt "$initrd" ]; then
-		if ! "$TOP/selftests/vm/mkinitramfs.sh" "$kver" "$initrd" >/dev/null; then
+	if [ ! -f "$initrd" ] || [ "$TOP/selftests/vm/mkinitramfs.sh" -nt "$initrd" ] ||
+	   { [ -n "$moddir" ] && [ "$moddir/modules.builtin" -nt "$initrd" ]; }; then
+		if ! ERCX_MODDIR=$moddir "$TOP/selftests/vm/mkinitramfs.sh" "$kver" "$initrd" >/dev/null; then
 			tap not-ok "build the initramfs for $kver"
 			worst=1
 			cp "$vmtap" "$out/vm.tap"
@@ -207,16 +251,28 @@ for ser in $series; do
 
 	case "$mode" in
 	exec) printf '%s\n' "$cmd" >"$out/cmd" ;;
+	inject) printf '%s\n' true >"$out/cmd" ;;
 	suites) printf '%s\n' "${suites[@]}" >"$out/suites" ;;
 	esac
 
-	append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ercx.repo=$TOP ercx.mode=$mode ercx.suite_timeout=$suite_timeout"
+	# The debug kernel runs everything several times slower under TCG
+	st=$suite_timeout vt=$timeout mem=$MEM
+	if [ $dbg = 1 ]; then
+		st=$((suite_timeout * 3))
+		vt=$((timeout * 3))
+		mem=${ERCX_VM_DEBUG_MEM:-3G}
+	fi
+	gmode=$mode
+	[ "$mode" = inject ] && gmode=exec
+	append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ercx.repo=$TOP ercx.mode=$gmode ercx.suite_timeout=$st ercx.ko=$ko"
+	[ -n "$moddir" ] && append="$append ercx.moddir=$moddir"
+	[ $dbg = 1 ] && append="$append ercx.debug=1"
 	# oops=panic would hide the guest's results after an Oops: keep running.
 	append=${append/ oops=panic/}
 	# shellcheck disable=SC2054 # the commas are qemu's
-	qemu=(qemu-system-x86_64 -machine q35 -cpu max -smp "$SMP" -m "$MEM"
+	qemu=(qemu-system-x86_64 -machine q35 -cpu max -smp "$SMP" -m "$mem"
 		-nographic -no-reboot -nic none
-		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
+		-kernel "$vmlinuz" -initrd "$initrd" -append "$append"
 		-virtfs local,path=/,mount_tag=root,readonly=on,multidevs=remap,security_model=none
 		-virtfs "local,path=$TOP,mount_tag=repo,readonly=on,multidevs=remap,security_model=none"
 		-virtfs "local,path=$out,mount_tag=out,security_model=none")
@@ -225,13 +281,13 @@ for ser in $series; do
 	[ "$mode" != suites ] && stream=1
 	t0=$(date +%s)
 	if [ $stream = 1 ]; then
-		timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+		timeout -k 10 "$vt" "${qemu[@]}" </dev/null 2>&1 |
 			tr -d '\r' | tee "$out/console.log" |
 			awk '/ERCX-GUEST-START/ { on = 1; next }
 			     /^ERCX-(GUEST|SUITE)-/ || /reboot: Power down/ { next }
 			     on { print; fflush() }'
 	else
-		timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+		timeout -k 10 "$vt" "${qemu[@]}" </dev/null 2>&1 |
 			tr -d '\r' >"$out/console.log"
 	fi
 	qrc=${PIPESTATUS[0]}
@@ -240,13 +296,24 @@ for ser in $series; do
 	if [ -f "$out/done" ]; then
 		tap ok "boot $kver and run the guest ($((t1 - t0))s)"
 	elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-		tap not-ok "boot $kver and run the guest: watchdog timeout after ${timeout}s"
+		tap not-ok "boot $kver and run the guest: watchdog timeout after ${vt}s"
 	else
 		tap not-ok "boot $kver and run the guest (qemu rc=$qrc, see $out/console.log)"
 	fi
 	if [ ! -f "$out/done" ]; then
 		echo "# --- last console lines ($out/console.log) ---"
 		tail -n 40 "$out/console.log" | sed 's/^/# /'
+	fi
+
+	# The module loads (its own test point: never a reason to skip)
+	if [ -f "$out/insmod.txt" ]; then
+		if [ "$(head -n 1 "$out/insmod.txt")" = 0 ]; then
+			tap ok "insmod ercoexist.ko ($kver)"
+		else
+			tap not-ok "insmod ercoexist.ko ($kver): $(sed -n '2,$p' "$out/insmod.txt" | tr '\n' ' ')"
+		fi
+	elif [ -f "$out/done" ]; then
+		tap not-ok "insmod ercoexist.ko ($kver): the guest did not try"
 	fi
 
 	if [ "$mode" = suites ]; then
@@ -274,17 +341,56 @@ for ser in $series; do
 	log="$out/dmesg.txt"
 	[ -f "$log" ] || log="$out/console.log"
 	bad=$(grep -E "$BADLOG" "$log" | grep -v 'ERCX-' | head -n 20)
-	if [ -z "$bad" ] && [ -f "$out/done" ]; then
+	if [ "$mode" = inject ]; then
+		# the checks must see the deliberate defects
+		if grep -q 'BUG: KASAN: slab-use-after-free in ercx_inject_defects' "$log"; then
+			tap ok "injected use-after-free reported by KASAN ($kver)"
+		else
+			tap not-ok "injected use-after-free reported by KASAN ($kver)"
+		fi
+		# an object allocated by insmod's module init (the module is gone
+		# by the scan, so its own frames do not resolve)
+		if grep -q 'unreferenced object' "$out/kmemleak.txt" 2>/dev/null &&
+		   grep -q 'do_init_module' "$out/kmemleak.txt"; then
+			tap ok "injected leak reported by kmemleak ($kver)"
+		else
+			tap not-ok "injected leak reported by kmemleak ($kver)"
+		fi
+		if [ -n "$bad" ]; then
+			tap ok "the injected defects fail the kernel-log check ($kver)"
+		else
+			tap not-ok "the injected defects fail the kernel-log check ($kver)"
+		fi
+		printf '%s\n' "$bad" | sed 's/^/# injected: /'
+		sed -n '1,12p' "$out/kmemleak.txt" 2>/dev/null | sed 's/^/# kmemleak: /'
+	elif [ -z "$bad" ] && [ -f "$out/done" ]; then
 		tap ok "kernel log clean ($kver)"
 	else
 		tap not-ok "kernel log clean ($kver)"
 		[ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/# /'
+	fi
+	if [ $dbg = 1 ] && [ "$mode" = suites ]; then
+		# after flush and rmmod, two scans (see guest.sh)
+		if [ -f "$out/rmmod.txt" ] && [ "$(head -n 1 "$out/rmmod.txt")" = 0 ]; then
+			tap ok "flush and rmmod ercoexist at the end ($kver)"
+		else
+			tap not-ok "flush and rmmod ercoexist at the end ($kver): $(sed -n '2,$p' "$out/rmmod.txt" 2>/dev/null | tr '\n' ' ')"
+		fi
+		if [ -f "$out/kmemleak.txt" ] && [ ! -s "$out/kmemleak.txt" ]; then
+			tap ok "kmemleak clean after rmmod ($kver)"
+		else
+			tap not-ok "kmemleak clean after rmmod ($kver)"
+			sed -n '1,40p' "$out/kmemleak.txt" 2>/dev/null | sed 's/^/# /'
+		fi
 	fi
 
 	{ echo "1..$vmtap_n"; cat "$vmtap"; } >"$out/vm.tap"
 	echo "# --- runner ($kver) ---"
 	cat "$out/vm.tap"
 	case "$mode" in
+	inject)
+		grep -q '^not ok' "$out/vm.tap" && worst=1
+		;;
 	exec|demo)
 		# CMD's status decides, unless the VM or the kernel log failed
 		# (a module that did not build is reported above, not fatal).
