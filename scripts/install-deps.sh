@@ -14,7 +14,7 @@ KERNELS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-head
 LABEL=install-deps
 PKGS="$KERNELS
 	build-essential pkg-config libmnl-dev libnl-3-dev libnl-genl-3-dev
-	libelf-dev sparse linux-source-6.12 perl
+	libelf-dev sparse linux-source-6.12 perl bison flex bc libssl-dev rsync
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 	python3 python3-jsonschema python3-yaml python3-scapy
 	iproute2 iputils-ping iperf3 tcpdump nftables iptables ethtool socat procps
