@@ -43,9 +43,20 @@ if [ -f "$dir/ready" ]; then
 	echo "$dir"
 	exit 0
 fi
-# Only one version is kept: an older key's tree is several GiB.
+# Only one version is kept (a tree is several GiB); an older key's tree
+# of the same source is taken over, so a changed fragment rebuilds only
+# what it touches.
 for old in "$CACHE"/*/; do
-	[ -d "$old" ] && [ "${old%/}" != "$dir" ] && rm -rf "$old"
+	old=${old%/}
+	[ -d "$old" ] && [ "$old" != "$dir" ] || continue
+	if [ ! -d "$dir/build" ] && [ "${old##*/}" != "${old##*/"$srcver"-}" ] &&
+	   [ -f "$old/src/Makefile" ] && [ -d "$old/build" ]; then
+		mkdir -p "$dir"
+		mv "$old/src" "$dir/src"
+		mv "$old/build" "$dir/build"
+		echo "build.sh: reusing the tree of ${old##*/}" >&2
+	fi
+	rm -rf "$old"
 done
 
 t0=$(date +%s)
