@@ -86,19 +86,20 @@ static void ercx_er_pending(struct ercx_net *en)
 {
 	u32 delay = ercx_paths_failback_ms(en);
 
-	if (!delay) {
-		en->sm.er_pending = 0;
-		return;
-	}
-	en->sm.er_pending = 1;
-	mod_delayed_work(system_wq, &en->failback_work,
-			 msecs_to_jiffies(delay));
+	ercx_sm_er_wait(&en->sm, ktime_get_ns(), delay);
+	if (en->sm.er_pending)
+		mod_delayed_work(system_wq, &en->failback_work,
+				 msecs_to_jiffies(delay));
 }
 
 static void ercx_er_not_pending(struct ercx_net *en)
 {
-	en->sm.er_pending = 0;
-	/* Not _sync: the work takes en->lock and rechecks er_pending */
+	ercx_sm_er_cancel(&en->sm);
+	/*
+	 * Not _sync (we hold en->lock, which the work takes): a work already
+	 * running finds the wait cancelled or, if ER came back meanwhile, its
+	 * new deadline not yet reached (ercx_sm_failback_due).
+	 */
 	cancel_delayed_work(&en->failback_work);
 }
 
@@ -169,10 +170,21 @@ static void ercx_failback_work(struct work_struct *work)
 	struct ercx_net *en = container_of(to_delayed_work(work),
 					   struct ercx_net, failback_work);
 
+	u64 now;
+
 	mutex_lock(&en->lock);
-	if (!en->dying && en->sm.er_pending) {
-		en->sm.er_pending = 0;
+	now = ktime_get_ns();
+	if (en->dying) {
+		mutex_unlock(&en->lock);
+		return;
+	}
+	if (ercx_sm_failback_due(&en->sm, now)) {
 		ercx_paths_commit(en, ERCX_REASON_FAILBACK);
+	} else if (en->sm.er_pending &&
+		   !delayed_work_pending(&en->failback_work)) {
+		/* early by a jiffy's rounding: wait for the rest */
+		mod_delayed_work(system_wq, &en->failback_work,
+				 nsecs_to_jiffies(en->sm.er_due_ns - now) + 1);
 	}
 	mutex_unlock(&en->lock);
 }

@@ -127,7 +127,21 @@ struct ercx_sm {
 	u8 mode;		/* enum ercx_mode */
 	u8 link_up[2];		/* [0] ER, [1] VPN: device up with carrier */
 	u8 er_pending;		/* ER up again, failback delay not yet elapsed */
+	u64 er_due_ns;		/* when @er_pending: the failback is due then */
 };
+
+/*
+ * The failback wait.  ercx_sm_er_wait() (re)starts it at @now_ns for
+ * @delay_ms (0: no wait, ER is usable at once); ercx_sm_er_cancel() ends it
+ * with ER not usable; ercx_sm_failback_due() is what the caller's timer
+ * asks when it fires: true (and ER usable) only once the deadline of the
+ * latest wait has passed, so a timer that fires for an earlier wait (one
+ * restarted or cancelled meanwhile) never fails back early.  Returns false
+ * too when nothing is pending.  Times are monotonic nanoseconds.
+ */
+void ercx_sm_er_wait(struct ercx_sm *sm, u64 now_ns, u32 delay_ms);
+void ercx_sm_er_cancel(struct ercx_sm *sm);
+bool ercx_sm_failback_due(struct ercx_sm *sm, u64 now_ns);
 
 /* The usable mask (ERCX_USABLE_*) that the packet path must use */
 u8 ercx_sm_usable(const struct ercx_sm *sm);

@@ -31,6 +31,26 @@ u8 ercx_sm_active(const struct ercx_sm *sm)
 	return ERCX_ANS_NONE;
 }
 
+void ercx_sm_er_wait(struct ercx_sm *sm, u64 now_ns, u32 delay_ms)
+{
+	sm->er_pending = delay_ms ? 1 : 0;
+	sm->er_due_ns = delay_ms ? now_ns + (u64)delay_ms * 1000000ULL : 0;
+}
+
+void ercx_sm_er_cancel(struct ercx_sm *sm)
+{
+	sm->er_pending = 0;
+	sm->er_due_ns = 0;
+}
+
+bool ercx_sm_failback_due(struct ercx_sm *sm, u64 now_ns)
+{
+	if (!sm->er_pending || now_ns < sm->er_due_ns)
+		return false;
+	ercx_sm_er_cancel(sm);
+	return true;
+}
+
 #define ERCX_DAMP_DECAY_NS	((u64)ERCX_DAMP_DECAY_MS * 1000000ULL)
 
 void ercx_damp_decay(struct ercx_damp *d, u64 now_ns)

@@ -133,5 +133,83 @@ int main(void)
 		tap_ok(d.penalty == 1 && ercx_damp_delay(&d, 3000) == 3000,
 		       "damp: the next flap starts again from the configured delay");
 	}
+	/*
+	 * The dampening oracle: the documented rule (design.rst, "Failback
+	 * dampening") written out as numbers, not as the formula: the n-th
+	 * flap within the decay period waits base x 2^(n-1), at most 32x, and
+	 * at most 10 min unless the configured delay is longer.
+	 */
+	{
+		static const struct {
+			u32 base_ms;
+			u32 want_ms[8];	/* after flap 1..8 */
+		} tbl[] = {
+			{ 3000, { 3000, 6000, 12000, 24000, 48000, 96000, 96000, 96000 } },
+			{ 30000, { 30000, 60000, 120000, 240000, 480000, 600000, 600000, 600000 } },
+			{ 1, { 1, 2, 4, 8, 16, 32, 32, 32 } },
+			{ 900000, { 900000, 900000, 900000, 900000, 900000, 900000, 900000, 900000 } },
+		};
+		const u64 s = 1000000000ULL;
+		unsigned int i, n;
+
+		for (i = 0; i < sizeof(tbl) / sizeof(tbl[0]); i++) {
+			struct ercx_damp d = { 0 };
+			unsigned int bad = 0;
+			u32 got = 0;
+
+			for (n = 0; n < 8; n++) {
+				ercx_damp_flap(&d, 5000 * s + n * s);
+				got = ercx_damp_delay(&d, tbl[i].base_ms);
+				if (got != tbl[i].want_ms[n] && !bad)
+					bad = n + 1;
+			}
+			tap_ok(!bad, "damp table: base %u ms, flaps 1..8 (first wrong: flap %u, last %u ms)",
+			       tbl[i].base_ms, bad, got);
+		}
+	}
+
+	/*
+	 * The failback wait and its timer (kmod/paths.c): the timer may fire
+	 * for an earlier wait that was restarted (a probe missed) or
+	 * cancelled and restarted (a carrier flap) while it waited for the
+	 * lock.  It must fail back only once the latest wait's deadline has
+	 * passed.  Times in ms from 0.
+	 */
+	{
+		const u64 ms = 1000000ULL;
+		struct ercx_sm sm = { .mode = ERCX_MODE_AUTO, .link_up = { 1, 1 } };
+
+		ercx_sm_er_wait(&sm, 0, 1000);
+		tap_ok(sm.er_pending && ercx_sm_active(&sm) == ERCX_ANS_VPN,
+		       "wait: ER pending, the VPN is active");
+		tap_ok(!ercx_sm_failback_due(&sm, 999 * ms) && sm.er_pending,
+		       "wait: not due 1 ms before the deadline");
+		/* a probe miss at 500 ms restarts the wait: due at 1500 */
+		ercx_sm_er_wait(&sm, 500 * ms, 1000);
+		tap_ok(!ercx_sm_failback_due(&sm, 1000 * ms) && sm.er_pending,
+		       "wait: the timer of the first wait (1000 ms) finds a restarted wait not due");
+		tap_ok(ercx_sm_failback_due(&sm, 1500 * ms) && !sm.er_pending &&
+		       ercx_sm_active(&sm) == ERCX_ANS_ER,
+		       "wait: due at the restarted deadline (1500 ms), ER active");
+		tap_ok(!ercx_sm_failback_due(&sm, 1600 * ms),
+		       "wait: a second timer after the failback does nothing");
+
+		/* a carrier flap: cancelled at 300, restarted at 400: due at 1400 */
+		ercx_sm_er_wait(&sm, 0, 1000);
+		ercx_sm_er_cancel(&sm);
+		tap_ok(!ercx_sm_failback_due(&sm, 1000 * ms) && !sm.er_pending,
+		       "wait: a cancelled wait never fails back");
+		ercx_sm_er_wait(&sm, 400 * ms, 1000);
+		tap_ok(!ercx_sm_failback_due(&sm, 1000 * ms),
+		       "wait: the old timer (1000 ms) finds the wait restarted at 400 ms not due");
+		tap_ok(ercx_sm_failback_due(&sm, 1400 * ms),
+		       "wait: due at 1400 ms");
+
+		/* no delay: usable at once, nothing pending */
+		ercx_sm_er_wait(&sm, 0, 0);
+		tap_ok(!sm.er_pending && !ercx_sm_failback_due(&sm, 0) &&
+		       ercx_sm_active(&sm) == ERCX_ANS_ER,
+		       "wait: a delay of 0 fails back at once, no timer needed");
+	}
 	return tap_done();
 }
