@@ -430,7 +430,7 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
 	struct ercx_prober *pr;
 	int err = 0;
 
-	pr = kmemdup(want, sizeof(*want), GFP_KERNEL);
+	pr = kmemdup(want, sizeof(*want), GFP_KERNEL_ACCOUNT);
 	if (!pr) {
 		NL_SET_ERR_MSG_MOD(extack, "out of memory for the probes");
 		return ERR_PTR(-ENOMEM);
@@ -490,6 +490,14 @@ int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,
 			err = PTR_ERR(newp[p]);
 			newp[p] = NULL;
 			goto fail;
+		}
+		/*
+		 * Other settings, same device: the verdict carries over, so a
+		 * path found dead stays down until a probe is answered
+		 */
+		if (cur && cur->ifindex == want.ifindex) {
+			newp[p]->up = cur->up;
+			newp[p]->misses = cur->up ? 0 : want.multiplier;
 		}
 	}
 	return 0;
