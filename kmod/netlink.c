@@ -501,6 +501,11 @@ static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	RCU_INIT_POINTER(en->policy, NULL);
 	en->generation++;
 	ercx_probes_commit(en, NULL, oldp);
+	/* back to the initial state: the operator's mode is auto again */
+	if (en->sm.mode != ERCX_MODE_AUTO) {
+		en->sm.mode = ERCX_MODE_AUTO;
+		ercx_event_mode(en, ERCX_REASON_POLICY);
+	}
 	ercx_paths_policy_changed(en, old, NULL);
 	ercx_event_policy(en, 0);
 	mutex_unlock(&en->lock);
@@ -607,8 +612,18 @@ static void ercx_event_send(struct ercx_net *en, struct sk_buff *msg,
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ercx_genl_family, en->net, msg, 0,
-				ERCX_MCGRP_EVENTS_ID, GFP_KERNEL);
+	/*
+	 * The family may be going away (module exit): the check and the send
+	 * are one RCU read section, which ercx_genl_exit() waits for before
+	 * it unregisters the family.
+	 */
+	rcu_read_lock();
+	if (READ_ONCE(ercx_genl_live))
+		genlmsg_multicast_netns(&ercx_genl_family, en->net, msg, 0,
+					ERCX_MCGRP_EVENTS_ID, GFP_ATOMIC);
+	else
+		nlmsg_free(msg);
+	rcu_read_unlock();
 }
 
 void ercx_event_path_state(struct ercx_net *en, int p)
@@ -704,8 +719,10 @@ int ercx_genl_init(void)
 	return err;
 }
 
+/* No event is sent after this: see ercx_event_send() */
 void ercx_genl_exit(void)
 {
 	WRITE_ONCE(ercx_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&ercx_genl_family);
 }
