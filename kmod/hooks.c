@@ -180,7 +180,9 @@ static void ercx_guard_work(struct work_struct *work)
 static void ercx_guard_hit(struct ercx_net *en)
 {
 	ercx_stats_add(en, ERCX_CTR_UNDERLAY, 1);
-	if (!test_and_set_bit(0, &en->underlay_pending))
+	/* test first: every ESP packet would otherwise dirty a shared line */
+	if (!test_bit(0, &en->underlay_pending) &&
+	    !test_and_set_bit(0, &en->underlay_pending))
 		schedule_delayed_work(&en->underlay_work,
 				      msecs_to_jiffies(ERCX_UNDERLAY_EVENT_MS));
 }
