@@ -167,6 +167,7 @@ struct ercx_net {
 struct ercx_net *ercx_net(const struct net *net);
 
 /* policy.c */
+extern unsigned int ercx_max_prefixes;
 extern const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1];
 int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out);
 int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,

@@ -7,6 +7,7 @@
  * swap and never modified.  The old one is freed after a grace period.
  */
 
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/rtnetlink.h>
@@ -384,6 +385,15 @@ static struct nlattr *ercx_nth_prefix(struct genl_info *info, s32 idx)
 	return NULL;
 }
 
+/*
+ * A policy's prefixes, at most: one policy per namespace, so this caps what
+ * a namespace (an unprivileged user's included: the family allows
+ * CAP_NET_ADMIN in the namespace's user namespace) can make the kernel hold
+ */
+unsigned int ercx_max_prefixes __read_mostly = 1048576;
+module_param_named(max_prefixes, ercx_max_prefixes, uint, 0644);
+MODULE_PARM_DESC(max_prefixes, "most prefixes in one namespace's policy (default 1048576)");
+
 static int ercx_parse_prefixes(struct ercx_policy *pol, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -396,8 +406,14 @@ static int ercx_parse_prefixes(struct ercx_policy *pol, struct genl_info *info)
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem)
 		if (nla_type(nla) == ERCX_A_PREFIX)
 			n++;
+	if (n > ercx_max_prefixes) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "more prefixes than the limit (module parameter max_prefixes)");
+		return -E2BIG;
+	}
 
-	pfx = kvmalloc_array(n ? n : 1, sizeof(*pfx), GFP_KERNEL);
+	/* sized by the request: charged to the caller's memory cgroup */
+	pfx = kvmalloc_array(n ? n : 1, sizeof(*pfx), GFP_KERNEL_ACCOUNT);
 	if (!pfx) {
 		NL_SET_ERR_MSG_MOD(extack, "out of memory for the prefixes");
 		return -ENOMEM;
@@ -440,7 +456,7 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 	struct ercx_policy *pol;
 	int err;
 
-	pol = kzalloc(sizeof(*pol), GFP_KERNEL);
+	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
 	if (!pol) {
 		NL_SET_ERR_MSG_MOD(info->extack, "out of memory");
 		return -ENOMEM;

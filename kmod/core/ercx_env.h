@@ -23,7 +23,8 @@
 /* The builder runs in process context only, never on the packet path. */
 static inline void *ercx_alloc(size_t size)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	/* sized by the request: charged to the caller's memory cgroup */
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
 static inline void ercx_free(void *p)
