@@ -15,8 +15,7 @@ static void *ercx_inject_leaked;
 
 void ercx_inject_defects(void)
 {
-	volatile u8 *p;
-	u8 v;
+	u8 *p, v;
 
 	/* the only reference is overwritten: kmemleak's next scan finds it */
 	ercx_inject_leaked = kmalloc(200, GFP_KERNEL);
@@ -25,7 +24,7 @@ void ercx_inject_defects(void)
 	p = kmalloc(64, GFP_KERNEL);
 	if (!p)
 		return;
-	kfree((void *)p);
-	v = p[8];	/* use after free: KASAN reports it */
+	kfree(p);
+	v = READ_ONCE(p[8]);	/* use after free: KASAN reports it */
 	pr_warn("injected defects: a leak and a use-after-free (read %u)\n", v);
 }
