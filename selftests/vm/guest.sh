@@ -35,6 +35,7 @@ suite_timeout=600
 ko=''
 moddir=''
 debug=0
+hold_keys=1
 read -r -a cmdline </proc/cmdline
 for a in "${cmdline[@]}"; do
 	case "$a" in
@@ -44,6 +45,7 @@ for a in "${cmdline[@]}"; do
 	ercx.ko=*) ko=${a#ercx.ko=} ;;
 	ercx.moddir=*) moddir=${a#ercx.moddir=} ;;
 	ercx.debug=*) debug=${a#ercx.debug=} ;;
+	ercx.hold_keys=*) hold_keys=${a#ercx.hold_keys=} ;;
 	esac
 done
 
@@ -160,7 +162,7 @@ table inet ercx_vm_keys {
 }
 EOF
 }
-hold_static_keys
+[ "$hold_keys" = 1 ] && hold_static_keys
 
 case "$mode" in
 exec)

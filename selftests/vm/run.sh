@@ -5,7 +5,8 @@
 # read-only over 9p, and run the selftests (or one command, or the demo) in it.
 #
 #   run.sh [--kernel 6.1|6.12|debug|all|KVER] [--suite PATH]... [--timeout SECS]
-#          [--exec 'CMD' | --demo | --inject-defects] [--no-build] [-v]
+#          [--exec 'CMD' | --demo | --inject-defects] [--no-build]
+#          [--no-hold-keys] [-v]
 #
 #   default   build the module for the kernel, ercoexistctl and selftests/genl,
 #             boot, run every selftests/net/[0-9]*.sh and selftests/genl/run.sh,
@@ -13,6 +14,8 @@
 #   --exec    insmod the module, run CMD (bash -c), print its output; exit
 #             status: CMD's (the worst over the kernels)
 #   --demo    boot 6.12 and run selftests/vm/demo.sh
+#   --no-hold-keys  do not hold the timestamp and netfilter static keys on
+#             in the guest (selftests/vm/int3-repro.sh needs them free)
 #   --inject-defects  (debug kernel) load a test build of the module that
 #             leaks and reads after free: passes when kmemleak and KASAN
 #             report both, i.e. when the debug lane's checks can fail a run
@@ -42,6 +45,7 @@ timeout=
 suite_timeout=${ERCX_SUITE_TIMEOUT:-600}
 build=1
 verbose=0
+hold_keys=1
 
 usage() {
 	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--suite=*) suites+=("${1#*=}") ;;
 	--timeout) timeout=$2; shift ;;
 	--no-build) build=0 ;;
+	--no-hold-keys) hold_keys=0 ;;
 	-v|--verbose) verbose=1 ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
@@ -267,6 +272,7 @@ for ser in $series; do
 	append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ercx.repo=$TOP ercx.mode=$gmode ercx.suite_timeout=$st ercx.ko=$ko"
 	[ -n "$moddir" ] && append="$append ercx.moddir=$moddir"
 	[ $dbg = 1 ] && append="$append ercx.debug=1"
+	[ $hold_keys = 0 ] && append="$append ercx.hold_keys=0"
 	# oops=panic would hide the guest's results after an Oops: keep running.
 	append=${append/ oops=panic/}
 	# shellcheck disable=SC2054 # the commas are qemu's
