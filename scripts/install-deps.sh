@@ -43,6 +43,10 @@ echo "$LABEL: installing:$missing"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# The test VM boots with its own busybox initramfs (selftests/vm/): the
+# kernel packages need not build theirs, which takes minutes per kernel.
+export INITRD=No
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+$SUDO env DEBIAN_FRONTEND=noninteractive INITRD=No \
+	apt-get install -y -q --no-install-recommends $missing
