@@ -9,6 +9,7 @@
 #   ercx.ko=PATH         the module to load
 #   ercx.moddir=PATH     /lib/modules/KVER of a kernel the host does not have
 #                        installed (the debug lane's)
+#   ercx.no_module=1     exec mode: do not load the module at all
 #   ercx.debug=1         the debug kernel: kmemleak is cleared after boot, and
 #                        at the end every namespace is flushed, the module
 #                        removed and kmemleak scanned (kmemleak.txt, rmmod.txt)
@@ -36,6 +37,7 @@ ko=''
 moddir=''
 debug=0
 hold_keys=1
+no_module=0
 read -r -a cmdline </proc/cmdline
 for a in "${cmdline[@]}"; do
 	case "$a" in
@@ -46,6 +48,7 @@ for a in "${cmdline[@]}"; do
 	ercx.moddir=*) moddir=${a#ercx.moddir=} ;;
 	ercx.debug=*) debug=${a#ercx.debug=} ;;
 	ercx.hold_keys=*) hold_keys=${a#ercx.hold_keys=} ;;
+	ercx.no_module=1) no_module=1 ;;
 	esac
 done
 
@@ -166,7 +169,8 @@ EOF
 
 case "$mode" in
 exec)
-	load_module
+	# --no-module: the kernel never sees ercoexist (int3-repro.sh)
+	[ "$no_module" = 1 ] || load_module
 	bash -c "$(cat "$OUT/cmd")" 2>&1 | tee "$OUT/exec.out"
 	rc=${PIPESTATUS[0]}
 	echo "$rc" >"$OUT/exec.rc"

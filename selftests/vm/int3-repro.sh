@@ -7,8 +7,15 @@
 # while one loop opens and closes sockets with SO_TIMESTAMPNS (the netstamp
 # static key, flipped on the first and off after the last such socket) and
 # another adds and removes an nftables base chain (the netfilter hook
-# keys).  Run in the VM with the keys not held:
-#   selftests/vm/run.sh --kernel 6.12 --no-hold-keys --exec 'bash selftests/vm/int3-repro.sh 120'
+# keys).  Run in the VM with the keys not held and the module never loaded:
+#   selftests/vm/run.sh --kernel 6.12 --no-hold-keys --no-module --no-build \
+#       --timeout 400 --exec 'bash selftests/vm/int3-repro.sh 150'
+# Result on 2026-12-07 (QEMU 7.2 TCG, -smp 2, Debian 6.12.118+deb12-amd64,
+# "Modules linked in: nf_tables ... veth 9p ...", no ercoexist): reproduced
+# within 15 s, "Oops: int3" at ip_rcv+0x42, in the middle of the 5-byte NOP
+# of the netfilter hook's static branch, then "Fatal exception in
+# interrupt".  So it is the emulator's cross-vCPU code patching, not our
+# module: selftests/README explains why the guest holds the keys on.
 # Prints "int3: reproduced" or "int3: not reproduced in N s" and the count
 # of toggles; exits 1 when the kernel log shows an int3 Oops.
 set -u
