@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # MSS clamp (issue 2, test f): a TCP connection from onprem to azure over the
-# tunnel: the far end sees MSS <= 1250 (IPv6: 1230) in the SYN and onprem sees
+# tunnel: the far end sees MSS 1250 exactly (IPv6: 1230) in the SYN and onprem sees
 # it in the SYN-ACK that came back through the tunnel; over ER both see 1460
 # (IPv6: 1440).  The segments are captured with tcpdump on azure and onprem.
 # Also: data flows over the clamped connection, `MSSScope = all` clamps over
@@ -77,7 +77,7 @@ syn_test() {
 	[ -s "$W/client.$SEQ" ] && sed 's/^/# client: /' "$W/client.$SEQ"
 }
 
-tap_plan 18
+tap_plan 19
 topo_setup
 tap_result $? "topology up"
 policy_load failback=0
@@ -93,17 +93,17 @@ tap_result $? "TCP server listening on azure port $PORT"
 
 # over the VPN: 10.17.200.0/24 and fd17:0:0:200::/64 are VPN-only
 syn_test "$AZV4"
-[ "$SYN_MSS" != none ] && [ "$SYN_MSS" -le 1250 ]
-tap_result $? "IPv4 over the VPN: azure sees SYN mss $SYN_MSS <= 1250"
-[ "$SYNACK_MSS" != none ] && [ "$SYNACK_MSS" -le 1250 ]
-tap_result $? "IPv4 over the VPN: onprem sees SYN-ACK mss $SYNACK_MSS <= 1250"
+[ "$SYN_MSS" = 1250 ]
+tap_result $? "IPv4 over the VPN: azure sees SYN mss $SYN_MSS = 1250"
+[ "$SYNACK_MSS" = 1250 ]
+tap_result $? "IPv4 over the VPN: onprem sees SYN-ACK mss $SYNACK_MSS = 1250"
 [ "$RX_BYTES" -eq 200000 ]
 tap_result $? "IPv4 over the VPN: 200000 bytes arrived ($RX_BYTES)"
 syn_test "$AZV6"
-[ "$SYN_MSS" != none ] && [ "$SYN_MSS" -le 1230 ]
-tap_result $? "IPv6 over the VPN: azure sees SYN mss $SYN_MSS <= 1230"
-[ "$SYNACK_MSS" != none ] && [ "$SYNACK_MSS" -le 1230 ]
-tap_result $? "IPv6 over the VPN: onprem sees SYN-ACK mss $SYNACK_MSS <= 1230"
+[ "$SYN_MSS" = 1230 ]
+tap_result $? "IPv6 over the VPN: azure sees SYN mss $SYN_MSS = 1230"
+[ "$SYNACK_MSS" = 1230 ]
+tap_result $? "IPv6 over the VPN: onprem sees SYN-ACK mss $SYNACK_MSS = 1230"
 [ "$RX_BYTES" -eq 200000 ]
 tap_result $? "IPv6 over the VPN: 200000 bytes arrived ($RX_BYTES)"
 
@@ -127,16 +127,20 @@ tap_result $? "status: mss.clamped = $c (want >= 4)"
 policy_load failback=0 mss_scope=all
 tap_result $? "ercoexistctl load (MSSScope all)"
 syn_test "$AZ4"
-[ "$SYN_MSS" != none ] && [ "$SYN_MSS" -le 1250 ]
-tap_result $? "MSSScope all: IPv4 over ER: azure sees SYN mss $SYN_MSS <= 1250"
+[ "$SYN_MSS" = 1250 ]
+tap_result $? "MSSScope all: IPv4 over ER: azure sees SYN mss $SYN_MSS = 1250"
 syn_test "$AZ6"
-[ "$SYN_MSS" != none ] && [ "$SYN_MSS" -le 1230 ]
-tap_result $? "MSSScope all: IPv6 over ER: azure sees SYN mss $SYN_MSS <= 1230"
+[ "$SYN_MSS" = 1230 ]
+tap_result $? "MSSScope all: IPv6 over ER: azure sees SYN mss $SYN_MSS = 1230"
 
 # never raised: onprem advertises 1000
 nsx onprem ip route change default via "$GW_LAN4" advmss 1000
 syn_test "$AZV4"
 [ "$SYN_MSS" = 1000 ]
 tap_result $? "a smaller MSS is never raised: onprem advmss 1000, azure sees $SYN_MSS"
+nsx onprem ip -6 route change default via "$GW_LAN6" advmss 980
+syn_test "$AZV6"
+[ "$SYN_MSS" = 980 ]
+tap_result $? "IPv6: a smaller MSS is never raised: onprem advmss 980, azure sees $SYN_MSS"
 
 tap_end
