@@ -196,11 +196,14 @@ wait_status 100 'j["paths"]["er"]["state"]' up
 eff3=$(status_get 'j["failback"]["effective_ms"]')
 [ "$eff3" -ge $((eff2 * 2)) ]
 tap_result $? "(b) third flap: effective delay $eff2 -> $eff3 ms"
-[ "$(status_get 'j["failback"]["pending"]')" = True ] ||
-	[ "$(status_get 'j["active_path"]')" = er ]
-tap_result $? "(b) third flap: ER is pending failback (or already back)"
+# one snapshot, taken well within the >= 4 s delay of ER coming up
+snap=$(status_get '"%s/%s" % (j["failback"]["pending"], j["active_path"])')
+[ "$snap" = True/vpn ]
+tap_result $? "(b) third flap: ER is pending failback, traffic still on the VPN ($snap)"
 wait_status 400 'j["active_path"]' er
-tap_result $? "(b) third flap: ER back eventually"
+read -r to why gap eff pen <<<"$(failback_gap)"
+[ "$to" = er ] && [ "$why" = failback ] && [ "$gap" -ge $((eff3 - 10)) ]
+tap_result $? "(b) third flap: ER back after the grown delay (${gap} ms >= $eff3 ms)"
 
 # ---- (c) events ------------------------------------------------------------
 sleep 0.5
