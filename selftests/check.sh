@@ -4,7 +4,8 @@
 # make check: host unit tests, the netlink spec check and the kernel code
 # gates (checkpatch, sparse, W=1), then the VM kselftests on Debian's 6.1
 # and 6.12 and on the debug lane's kernel (KASAN, lockdep, kmemleak...;
-# built once from linux-source-6.12 and cached), whose own checks are
+# built once from linux-source-6.12 and cached, in the background while the
+# other lanes run), whose own checks are
 # proven by a run with deliberate defects that must fail.
 #
 #   check.sh [--unit-only | --vm-only] [--kernel 6.1|6.12|debug|all]
@@ -62,6 +63,21 @@ run_tap() {
 	results+=("$label	$f")
 }
 
+# The debug lane's kernel takes the longest to build (about half an hour on
+# two cores, once per machine): start it now, niced, so it builds while the
+# unit tests and the 6.1 and 6.12 VMs run (those leave a core idle much of
+# the time: the suites mostly wait on timers and packets).
+case "$kernels" in all) series="6.1 6.12 debug" ;; *) series=${kernels//,/ } ;; esac
+dk_pid=
+if [ $vm = 1 ] && [[ " $series " == *" debug "* ]]; then
+	dk=$TOP/selftests/vm/debug-kernel/build.sh
+	if [ ! -f "$("$dk" --print-dir)/ready" ]; then
+		echo "### debug kernel: not cached, building it in the background ($RES/debug-kernel.log)"
+		nice -n 10 "$dk" >"$RES/debug-kernel.log" 2>&1 &
+		dk_pid=$!
+	fi
+fi
+
 if [ $unit = 1 ]; then
 	if [ -f "$TOP/kmod/core/test/Makefile" ]; then
 		run_tap "unit: kmod/core" make -s --no-print-directory -C "$TOP/kmod/core/test" check
@@ -80,11 +96,16 @@ if [ $unit = 1 ]; then
 fi
 
 if [ $vm = 1 ]; then
-	case "$kernels" in
-	all) series="6.1 6.12 debug" ;;
-	*) series=${kernels//,/ } ;;
-	esac
 	for s in $series; do
+		if [ "$s" = debug ] && [ -n "$dk_pid" ]; then
+			echo "### vm: kernel debug: waiting for its build"
+			if ! wait "$dk_pid"; then
+				tail -n 30 "$RES/debug-kernel.log" | sed 's/^/# /'
+				add_missing "vm debug: runner" "the debug kernel did not build (see $RES/debug-kernel.log)"
+				continue
+			fi
+			tail -n 2 "$RES/debug-kernel.log" | sed "s/^/# /"
+		fi
 		echo "### vm: kernel $s"
 		"$TOP/selftests/vm/run.sh" --kernel "$s" | tee "$RES/vm-$s.out"
 		kver=$(sed -n 's/^# === kernel \([^ ]*\) .*/\1/p' "$RES/vm-$s.out" | head -n 1)
