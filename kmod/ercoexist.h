@@ -130,6 +130,14 @@ struct ercx_net {
 	struct ercx_policy __rcu *policy;
 	u8 usable;			/* ERCX_USABLE_* */
 
+	/*
+	 * The first policy's one-time setup (ercx_net_setup()): @stats and
+	 * the netdevice notifier, kept until the namespace dies.  @setup_lock
+	 * is taken before @lock and before RTNL, never under them.
+	 */
+	struct mutex setup_lock;
+	bool set_up;			/* under @setup_lock; exit reads it */
+
 	/* Everything below is changed under @lock */
 	struct mutex lock;
 	bool dying;
@@ -158,13 +166,18 @@ struct ercx_net {
 	 */
 	struct sock *probe_sk[ERCX_NPATHS * 2];
 
-	struct notifier_block netdev_nb;
+	struct notifier_block netdev_nb;	/* registered when @set_up */
+	/*
+	 * NULL until the first policy; set under @lock before the hooks are
+	 * first registered, which publishes it to the packet path
+	 */
 	struct ercx_pcpu_stats __percpu *stats;
 	struct nf_hook_ops hook_ops[ERCX_NHOOKS];
 };
 
 /* main.c */
 struct ercx_net *ercx_net(const struct net *net);
+int ercx_net_setup(struct ercx_net *en, struct netlink_ext_ack *extack);
 
 /* policy.c */
 extern unsigned int ercx_max_prefixes;
@@ -196,7 +209,8 @@ void ercx_guard_init(struct ercx_net *en);
 void ercx_guard_exit(struct ercx_net *en);
 
 /* paths.c */
-int ercx_paths_init(struct ercx_net *en);
+void ercx_paths_init(struct ercx_net *en);
+int ercx_paths_track(struct ercx_net *en);
 void ercx_paths_exit(struct ercx_net *en);
 void ercx_paths_policy_changed(struct ercx_net *en,
 			       const struct ercx_policy *old,

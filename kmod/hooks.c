@@ -55,15 +55,19 @@ static void ercx_stats_tx(struct ercx_net *en, int p, unsigned int len)
 	put_cpu_ptr(en->stats);
 }
 
+/* All zero in a namespace that never had a policy (no counters yet) */
 void ercx_stats_read(struct ercx_net *en, struct ercx_stats *st)
 {
+	struct ercx_pcpu_stats __percpu *stats = READ_ONCE(en->stats);
 	u64 v[ERCX_CTR_MAX];
 	unsigned int start;
 	int cpu, i;
 
 	memset(st, 0, sizeof(*st));
+	if (!stats)
+		return;
 	for_each_possible_cpu(cpu) {
-		const struct ercx_pcpu_stats *s = per_cpu_ptr(en->stats, cpu);
+		const struct ercx_pcpu_stats *s = per_cpu_ptr(stats, cpu);
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
@@ -514,12 +518,18 @@ void ercx_hooks_init(struct ercx_net *en)
 		en->hook_ops[i].priv = en;
 }
 
-/* Called under en->lock when the namespace gets its first policy */
+/*
+ * Called under en->lock when the namespace gets a policy, after
+ * ercx_net_setup(): the hooks write en->stats without checking it, and
+ * their registration publishes the pointer to the packet path.
+ */
 int ercx_hooks_register(struct ercx_net *en)
 {
 	int err;
 
 	lockdep_assert_held(&en->lock);
+	if (WARN_ON_ONCE(!en->stats))
+		return -EINVAL;
 	err = nf_register_net_hooks(en->net, en->hook_ops, ERCX_NHOOKS);
 	if (!err)
 		en->hooks_on = true;

@@ -19,25 +19,64 @@ struct ercx_net *ercx_net(const struct net *net)
 	return net_generic(net, ercx_net_id);
 }
 
+/*
+ * A namespace costs nothing until its first policy: no allocation, no
+ * notifier, no RTNL here (ercx_net_setup() does that on the first
+ * POLICY_SET).
+ */
 static int __net_init ercx_net_init(struct net *net)
 {
 	struct ercx_net *en = ercx_net(net);
-	int err;
 
 	en->net = net;
+	mutex_init(&en->setup_lock);
 	mutex_init(&en->lock);
 	ercx_hooks_init(en);
 	ercx_guard_init(en);
-	en->stats = netdev_alloc_pcpu_stats(struct ercx_pcpu_stats);
-	if (!en->stats)
-		return -ENOMEM;
-
-	err = ercx_paths_init(en);
-	if (err) {
-		free_percpu(en->stats);
-		return err;
-	}
+	ercx_paths_init(en);
 	return 0;
+}
+
+/*
+ * The first POLICY_SET's one-time setup: the per-CPU counters and the
+ * netdevice notifier, kept until the namespace dies (flush keeps them).
+ * Called before en->lock is taken: registering the notifier takes RTNL,
+ * under which the notifier takes en->lock.  On failure nothing changed.
+ */
+int ercx_net_setup(struct ercx_net *en, struct netlink_ext_ack *extack)
+{
+	struct ercx_pcpu_stats __percpu *stats;
+	int err = 0;
+
+	mutex_lock(&en->setup_lock);
+	if (en->set_up)
+		goto out;
+
+	stats = netdev_alloc_pcpu_stats(struct ercx_pcpu_stats);
+	if (!stats) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory for the counters");
+		err = -ENOMEM;
+		goto out;
+	}
+	/* No policy yet: the events it replays for the devices are ignored */
+	err = ercx_paths_track(en);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cannot register the netdevice notifier");
+		free_percpu(stats);
+		goto out;
+	}
+	/*
+	 * Status reads the counters under en->lock; the packet path only
+	 * once the hooks are registered, which publishes the pointer.
+	 */
+	mutex_lock(&en->lock);
+	WRITE_ONCE(en->stats, stats);
+	mutex_unlock(&en->lock);
+	en->set_up = true;
+out:
+	mutex_unlock(&en->setup_lock);
+	return err;
 }
 
 /*
@@ -71,8 +110,9 @@ static void __net_exit ercx_net_exit(struct net *net)
 
 	/* No reader is left (see pre_exit): free at once */
 	ercx_policy_free(pol);
-	free_percpu(en->stats);
+	free_percpu(en->stats);		/* NULL without a first policy */
 	mutex_destroy(&en->lock);
+	mutex_destroy(&en->setup_lock);
 }
 
 static struct pernet_operations ercx_net_ops = {

@@ -269,6 +269,17 @@ static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
+	/*
+	 * The namespace's first policy: counters and device tracking, before
+	 * en->lock (the notifier runs under RTNL and takes en->lock).  A
+	 * request naming missing devices does not get that far.
+	 */
+	err = ercx_policy_check_devices(en->net, pol, info);
+	if (!err)
+		err = ercx_net_setup(en, info->extack);
+	if (err)
+		goto free;
+
 	mutex_lock(&en->lock);
 	err = ercx_policy_check_devices(en->net, pol, info);
 	if (err)
@@ -300,6 +311,7 @@ static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 
 fail:
 	mutex_unlock(&en->lock);
+free:
 	ercx_policy_free(pol);
 	return err;
 }

@@ -306,7 +306,7 @@ int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason)
 	return 0;
 }
 
-int ercx_paths_init(struct ercx_net *en)
+void ercx_paths_init(struct ercx_net *en)
 {
 	int p;
 
@@ -318,12 +318,24 @@ int ercx_paths_init(struct ercx_net *en)
 	}
 	INIT_DELAYED_WORK(&en->failback_work, ercx_failback_work);
 	en->netdev_nb.notifier_call = ercx_netdev_event;
+}
+
+/*
+ * Follow the namespace's devices, from its first policy on (see
+ * ercx_net_setup()).  Takes RTNL: never call it under en->lock.
+ */
+int ercx_paths_track(struct ercx_net *en)
+{
 	return register_netdevice_notifier_net(en->net, &en->netdev_nb);
 }
 
-/* After pre_exit set en->dying: nothing reschedules the work */
+/*
+ * After pre_exit set en->dying: nothing reschedules the work.  No request
+ * runs in a dying namespace, so en->set_up is stable here.
+ */
 void ercx_paths_exit(struct ercx_net *en)
 {
-	unregister_netdevice_notifier_net(en->net, &en->netdev_nb);
+	if (en->set_up)
+		unregister_netdevice_notifier_net(en->net, &en->netdev_nb);
 	cancel_delayed_work_sync(&en->failback_work);
 }

@@ -491,7 +491,8 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 
 /*
  * The devices (both paths, the underlay) must exist in this namespace.
- * Called under en->lock.
+ * Called before the namespace's first-policy setup, and again under en->lock
+ * (a device may go away meanwhile); RCU alone protects the lookups.
  */
 int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
 			      struct genl_info *info)
