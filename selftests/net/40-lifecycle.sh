@@ -5,7 +5,8 @@
 # a ping flood crosses the gateway and failovers happen, deleting a namespace
 # that holds a policy (with traffic), a monitor listening across rmmod; the
 # kernel log must stay free of BUG, WARNING, Oops and leaks, and the module
-# must load and work again afterwards.
+# must load and work again afterwards: after the reload and a new policy,
+# the VPN-only site is steered to the VPN again, IPv4 and IPv6.
 DIR=$(dirname "$(readlink -f "$0")")
 # shellcheck source=selftests/net/lib.sh
 . "$DIR/lib.sh"
@@ -35,7 +36,7 @@ flood() {	# DST: ping flood from onprem in the background
 	PIDS+=($!)
 }
 
-tap_plan 17
+tap_plan 18
 dmesg_mark
 topo_setup
 tap_result $? "topology up"
@@ -78,6 +79,7 @@ for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 wait 2>/dev/null
 PIDS=()
 expect_path "steering works again: IPv4 $SITE4 by the VPN" "$SITE4" vpn
+expect_path "steering works again: IPv6 $SITE6 by the VPN" "$SITE6" vpn
 
 # delete the namespace that holds the policy, with traffic through it
 flood "$AZ4"

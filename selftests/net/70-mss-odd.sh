@@ -5,6 +5,9 @@
 # MSS option follows a single NOP, so the 16-bit MSS value sits at an odd
 # offset of the TCP header, crosses the tunnel: ercoexist clamps it, the far
 # end sees MSS 1250 with a correct TCP checksum and answers with a SYN-ACK.
+# The same over IPv6 (to the VPN-only site fd40::10): the far end sees MSS6,
+# 1230 with MSS 1250, with a correct checksum and answers with a SYN-ACK;
+# the clamp counts the SYN and the SYN-ACK (both cross vti0).
 # The far end's receive checksum offload is off, so its kernel really checks.
 # In the same run, without ercoexist, the same packet goes through iptables
 # TCPMSS and nftables `tcp option maxseg size set`: README says they get the
@@ -25,9 +28,12 @@ require_module_and_ctl
 
 W=/tmp/ercx-mssodd
 PORT=5003
-SRV=
+SRV=()
 cleanup() {
-	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null
+	local p
+	for p in "${SRV[@]}"; do
+		kill "$p" 2>/dev/null
+	done
 	topo_cleanup
 }
 trap cleanup EXIT
@@ -35,19 +41,21 @@ rm -rf "$W"
 mkdir -p "$W"
 
 SPORT=40000
-# odd_syn DST: send the crafted SYN from onprem; prints the flags of the
-# answer ("SA", "R", ... or "none") and the TCP option bytes it sent
+# odd_syn DST: send the crafted SYN from onprem (IPv4 or IPv6 by DST);
+# prints the flags of the answer ("SA", "R", ... or "none") and the TCP
+# option bytes it sent
 odd_syn() {
 	SPORT=$((SPORT + 1))
 	nsx onprem "$PY" - "$1" "$PORT" "$SPORT" <<'EOF' 2>/dev/null
 import sys
-from scapy.all import IP, TCP, sr1, conf, raw
+from scapy.all import IP, IPv6, TCP, sr1, conf, raw
 conf.verb = 0
 dst, dport, sport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+l3 = IPv6(dst=dst) if ':' in dst else IP(dst=dst)
 # NOP, then MSS 1460 at TCP header offset 21 (odd), then padding NOPs
-syn = IP(dst=dst) / TCP(sport=sport, dport=dport, flags='S', seq=1000,
-                        options=[('NOP', None), ('MSS', 1460),
-                                 ('NOP', None), ('NOP', None), ('NOP', None)])
+syn = l3 / TCP(sport=sport, dport=dport, flags='S', seq=1000,
+               options=[('NOP', None), ('MSS', 1460),
+                        ('NOP', None), ('NOP', None), ('NOP', None)])
 opts = raw(syn[TCP])[20:]
 assert opts[1] == 2 and opts[2] == 4, opts.hex()
 ans = sr1(syn, timeout=5)
@@ -55,20 +63,25 @@ print(ans[TCP].flags if ans is not None and TCP in ans else 'none', opts.hex())
 EOF
 }
 
-# capture_syn OUT: tcpdump on azure's VPN-side link, one SYN to PORT
+# capture_syn OUT [6]: tcpdump on azure's VPN-side link, one SYN to PORT
+# (libpcap has no tcp[] over IPv6: the flags are at ip6[40 + 13] when no
+# extension header comes first, as in the crafted SYN)
 capture_syn() {
+	local f="tcp dst port $PORT and tcp[13] & 0x12 == 0x02"
+	[ "${2:-4}" = 6 ] && f="ip6 and tcp dst port $PORT and ip6[53] & 0x12 == 0x02"
 	rm -f "$1" "$1.err"
-	nsx azure timeout 20 tcpdump -i vpn -nn -vv -l -c 1 \
-		"tcp dst port $PORT and tcp[13] & 0x12 == 0x02" >"$1" 2>"$1.err" &
+	nsx azure timeout 20 tcpdump -i vpn -nn -vv -l -c 1 "$f" >"$1" 2>"$1.err" &
 	CAP=$!
 	wait_until 50 grep -q 'listening on' "$1.err"
 }
 
-# one_run LABEL: capture + crafted SYN; sets ANS, SEEN_MSS, CSUM
+# one_run LABEL [DST]: capture + crafted SYN to DST ($SITE4); sets ANS,
+# SEEN_MSS, CSUM
 one_run() {
-	local out
-	capture_syn "$W/syn.$1"
-	out=$(odd_syn "$SITE4")
+	local out dst=${2:-$SITE4} fam=4
+	case "$dst" in *:*) fam=6 ;; esac
+	capture_syn "$W/syn.$1" $fam
+	out=$(odd_syn "$dst")
 	wait "$CAP"
 	ANS=${out%% *}
 	ANS=${ANS:-none}
@@ -85,7 +98,7 @@ one_run() {
 	grep -o 'cksum [^,]*' "$W/syn.$1" | sed "s/^/# $1: /"
 }
 
-tap_plan 9
+tap_plan 13
 topo_setup
 tap_result $? "topology up"
 # the far end verifies checksums itself (veth would mark them verified)
@@ -93,9 +106,12 @@ nsx azure ethtool -K vpn rx off >/dev/null 2>&1
 nsx azure ethtool -k vpn | grep -q '^rx-checksumming: off'
 tap_result $? "azure's receive checksum offload is off"
 
-nsx azure socat -u "TCP-LISTEN:$PORT,fork,reuseaddr" /dev/null 2>/dev/null &
-SRV=$!
-srv_listening() { nsx azure ss -Hltn | grep -q ":$PORT"; }
+nsx azure socat -u "TCP4-LISTEN:$PORT,fork,reuseaddr" /dev/null 2>/dev/null &
+SRV+=($!)
+nsx azure socat -u "TCP6-LISTEN:$PORT,fork,reuseaddr,ipv6only=1" /dev/null 2>/dev/null &
+SRV+=($!)
+# both listeners: without the IPv6 one the far end would answer RST
+srv_listening() { [ "$(nsx azure ss -Hltn "sport = :$PORT" | wc -l)" -ge 2 ]; }
 wait_until 50 srv_listening
 
 policy_load failback=0
@@ -111,6 +127,18 @@ tap_result $? "ercoexist: the far end answered with a SYN-ACK ($ANS)"
 c1=$(status_get 'j["mss"]["clamped"]')
 [ "${c1:-0}" -gt "${c0:-0}" ]
 tap_result $? "status mss.clamped went up ($c0 -> $c1)"
+
+# IPv6: the same SYN to the VPN-only site, clamped to MSS6 (1250 - 20)
+one_run ercoexist-v6 "$SITE6"
+[ "$SEEN_MSS" = 1230 ]
+tap_result $? "ercoexist IPv6: the odd-offset MSS arrived clamped to 1230 (saw $SEEN_MSS)"
+[ "$CSUM" = correct ]
+tap_result $? "ercoexist IPv6: the TCP checksum arrived correct ($CSUM)"
+case "$ANS" in SA*) true ;; *) false ;; esac
+tap_result $? "ercoexist IPv6: the far end answered with a SYN-ACK ($ANS)"
+c2=$(status_get 'j["mss"]["clamped"]')
+[ "$((${c2:-0} - ${c1:-0}))" -eq 2 ]
+tap_result $? "IPv6: status mss.clamped +2, the SYN and the SYN-ACK ($c1 -> $c2)"
 
 # The kernel's own clamps on the same packet, ercoexist out of the way
 ctl flush >/dev/null
