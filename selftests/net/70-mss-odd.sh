@@ -114,28 +114,29 @@ SRV+=($!)
 srv_listening() { [ "$(nsx azure ss -Hltn "sport = :$PORT" | wc -l)" -ge 2 ]; }
 wait_until 50 srv_listening
 
+# odd_ok LABEL MSS: what the far end saw of the last one_run: the MSS
+# clamped to MSS, a correct checksum, and it answered with a SYN-ACK
+odd_ok() {
+	[ "$SEEN_MSS" = "$2" ]
+	tap_result $? "$1: the odd-offset MSS arrived clamped to $2 (saw $SEEN_MSS)"
+	[ "$CSUM" = correct ]
+	tap_result $? "$1: the TCP checksum arrived correct ($CSUM)"
+	case "$ANS" in SA*) true ;; *) false ;; esac
+	tap_result $? "$1: the far end answered with a SYN-ACK ($ANS)"
+}
+
 policy_load failback=0
 tap_result $? "ercoexistctl load (MSS 1250)"
 c0=$(status_get 'j["mss"]["clamped"]')
 one_run ercoexist
-[ "$SEEN_MSS" = 1250 ]
-tap_result $? "ercoexist: the odd-offset MSS arrived clamped to 1250 (saw $SEEN_MSS)"
-[ "$CSUM" = correct ]
-tap_result $? "ercoexist: the TCP checksum arrived correct ($CSUM)"
-case "$ANS" in SA*) true ;; *) false ;; esac
-tap_result $? "ercoexist: the far end answered with a SYN-ACK ($ANS)"
+odd_ok ercoexist 1250
 c1=$(status_get 'j["mss"]["clamped"]')
 [ "${c1:-0}" -gt "${c0:-0}" ]
 tap_result $? "status mss.clamped went up ($c0 -> $c1)"
 
 # IPv6: the same SYN to the VPN-only site, clamped to MSS6 (1250 - 20)
 one_run ercoexist-v6 "$SITE6"
-[ "$SEEN_MSS" = 1230 ]
-tap_result $? "ercoexist IPv6: the odd-offset MSS arrived clamped to 1230 (saw $SEEN_MSS)"
-[ "$CSUM" = correct ]
-tap_result $? "ercoexist IPv6: the TCP checksum arrived correct ($CSUM)"
-case "$ANS" in SA*) true ;; *) false ;; esac
-tap_result $? "ercoexist IPv6: the far end answered with a SYN-ACK ($ANS)"
+odd_ok "ercoexist IPv6" 1230
 c2=$(status_get 'j["mss"]["clamped"]')
 [ "$((${c2:-0} - ${c1:-0}))" -eq 2 ]
 tap_result $? "IPv6: status mss.clamped +2, the SYN and the SYN-ACK ($c1 -> $c2)"
