@@ -43,10 +43,10 @@ echo "$LABEL: installing:$missing"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
 # The test VM boots with its own busybox initramfs (selftests/vm/): the
 # kernel packages need not build theirs, which takes minutes per kernel.
-export INITRD=No
-$SUDO apt-get update -q
+# (env: sudo would drop exported variables)
 # shellcheck disable=SC2086
 $SUDO env DEBIAN_FRONTEND=noninteractive INITRD=No \
 	apt-get install -y -q --no-install-recommends $missing
