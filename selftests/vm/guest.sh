@@ -181,6 +181,7 @@ exec)
 	finish 0
 	;;
 demo)
+	load_module	# the runner's insmod test point, as in the other modes
 	bash "$repo/selftests/vm/demo.sh"
 	echo $? >"$OUT/exec.rc"
 	finish 0
