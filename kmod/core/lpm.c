@@ -731,7 +731,7 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 {
 	struct lpm_builder *b = NULL;
 	struct ercx_lpm *lpm = NULL;
-	struct lpm_key *all;
+	struct lpm_key *all, *all6;
 	u32 i, n4 = 0, i4 = 0, i6;
 	s32 dup, dup6;
 	int f, err;
@@ -767,6 +767,8 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 			goto fail;
 	}
 	all = b->keys;
+	/* where the IPv6 keys start (no arithmetic on NULL when @n is 0) */
+	all6 = n ? all + n4 : NULL;
 
 	/* Keys: IPv4 first, then IPv6, each in input order. */
 	i6 = n4;
@@ -787,10 +789,10 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		k->plen = p->plen;
 	}
 	lpm_sort(all, b->tmp, n4);
-	lpm_sort(all + n4, b->tmp, n - n4);
+	lpm_sort(all6, b->tmp, n - n4);
 
 	dup = lpm_find_dup(all, n4);
-	dup6 = lpm_find_dup(all + n4, n - n4);
+	dup6 = lpm_find_dup(all6, n - n4);
 	if (dup < 0 || (dup6 >= 0 && dup6 < dup))
 		dup = dup6;
 	if (dup >= 0) {
@@ -801,12 +803,12 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 	}
 
 	lpm_answers(b, lpm, all, n4);
-	lpm_answers(b, lpm, all + n4, n - n4);
+	lpm_answers(b, lpm, all6, n - n4);
 
 	lpm->trie[0].v4 = true;
 	err = lpm_build_trie(b, &lpm->trie[0], all, n4);
 	if (!err)
-		err = lpm_build_trie(b, &lpm->trie[1], all + n4, n - n4);
+		err = lpm_build_trie(b, &lpm->trie[1], all6, n - n4);
 	if (err)
 		goto fail;
 
