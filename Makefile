@@ -9,6 +9,8 @@
 #                   of check): RUNS=10 CASES="down blackhole" KERNEL=6.12 ...
 #                   (benchmarks/README.md); results in benchmarks/results/
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel
+#   make fuzz       the core's libFuzzer targets (MSS rewrite, prefix table),
+#                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,
 #                   completion and systemd unit (DESTDIR=, PREFIX=/usr)
 
@@ -21,7 +23,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
 .PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
-	install bench-failover
+	install bench-failover fuzz
 
 all: kmod userspace
 
@@ -55,6 +57,11 @@ bench-failover:
 
 lint:
 	$(TOP)/scripts/lint.sh
+
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 1
+fuzz:
+	$(MAKE) -C kmod/core/test libfuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED)
 
 spec-check:
 	$(TOP)/scripts/spec-check.py

@@ -4,12 +4,18 @@
  * stdin (AFL-style, or replay: ./fuzz_mss < file) and aborts when an
  * invariant breaks.
  *
- * Input: byte 0..1 max MSS (big endian), byte 2 bit 0 update_csum, byte 3
- * how many bytes of the segment the clamp may see (0: all), then the TCP
- * segment.  Invariants: the result is a known value; anything but CLAMPED
+ * Input: byte 0..1 max MSS (big endian), byte 2 bit 0 update_csum and
+ * bit 1 "arrives with a correct checksum", byte 3 how many bytes of the
+ * segment the clamp may see (0: all), then the TCP segment.  Invariants: the result is a known value; anything but CLAMPED
  * leaves the segment alone; CLAMPED changes only MSS option values and the
  * checksum, lowers the MSS to max, and keeps the one's complement sum of the
- * segment (so a valid checksum stays valid whatever the pseudo-header).
+ * segment (so a valid checksum stays valid whatever the pseudo-header);
+ * and, from scratch: when the segment comes in with a correct checksum over
+ * a fixed pseudo-header, a full recomputation over the clamped segment
+ * gives the checksum the clamp left in it.
+ *
+ * Built two ways (Makefile): as this replay driver, or with clang's
+ * libFuzzer (-DERCX_LIBFUZZER, `make libfuzz`).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +37,33 @@ static u16 segsum(const u8 *b, size_t len)
 	return sum == 0xffff ? 0 : sum;	/* +0 and -0 are the same */
 }
 
+/* The TCP checksum over an IPv4 pseudo-header (fixed addresses) */
+static u16 tcp_csum(const u8 *seg, size_t len)
+{
+	static const u8 ph[12] = { 192, 0, 2, 1, 198, 51, 100, 7, 0, 6 };
+	u8 hdr[12];
+	u32 sum;
+
+	memcpy(hdr, ph, sizeof(hdr));
+	hdr[10] = len >> 8;
+	hdr[11] = len & 0xff;
+	sum = (u32)segsum(hdr, sizeof(hdr)) + segsum(seg, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* Checksum field zeroed, then the full sum: the value it must hold */
+static u16 tcp_csum_of(const u8 *seg, size_t len)
+{
+	static u8 tmp[65536];
+
+	memcpy(tmp, seg, len);
+	tmp[16] = 0;
+	tmp[17] = 0;
+	return tcp_csum(tmp, len);
+}
+
 static void one(const u8 *in, size_t n)
 {
 	enum ercx_mss_result r;
@@ -49,7 +82,14 @@ static void one(const u8 *in, size_t n)
 	seg = malloc(len ? len : 1);
 	orig = malloc(len ? len : 1);
 	memcpy(seg, in + 4, len);
-	memcpy(orig, in + 4, len);
+	/* byte 2 bit 1: come in with a correct checksum */
+	if ((in[2] & 2) && len >= 20 && len <= 65535) {
+		u16 c = tcp_csum_of(seg, len);
+
+		seg[16] = c >> 8;
+		seg[17] = c & 0xff;
+	}
+	memcpy(orig, seg, len);
 
 	r = ercx_mss_clamp(seg, len, max, upd, &old);
 	if (r > ERCX_MSS_MALFORMED)
@@ -73,6 +113,15 @@ static void one(const u8 *in, size_t n)
 		}
 		if (upd && segsum(seg, len) != segsum(orig, len))
 			abort();
+		if (upd && (in[2] & 2) && len >= 20) {
+			u16 c = tcp_csum_of(seg, len);
+			u16 got = (u16)seg[16] << 8 | seg[17];
+
+			/* one's complement: 0x0000 and 0xffff are one value */
+			if (got != c && !((got == 0 || got == 0xffff) &&
+					  (c == 0 || c == 0xffff)))
+				abort();
+		}
 		if (!upd && (seg[16] != orig[16] || seg[17] != orig[17]))
 			abort();
 	}
@@ -80,6 +129,15 @@ static void one(const u8 *in, size_t n)
 	free(orig);
 }
 
+#ifdef ERCX_LIBFUZZER
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	one(data, size);
+	return 0;
+}
+#else
 /* One input from stdin, or one per file named on the command line */
 int main(int argc, char **argv)
 {
@@ -102,3 +160,4 @@ int main(int argc, char **argv)
 	}
 	return 0;
 }
+#endif
