@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * check FILE|-: validate a config file without touching the kernel.
+ * check [--strict] FILE|-: validate a config file without touching the
+ * kernel; --strict makes warnings fail too (for CI).
  * Device names are not resolved (the file may be meant for another host);
  * `load --check` resolves them.  The coexistence rules (rules.c) run on a
  * file without syntax errors; the host rules (rp_filter, tunnel MTU) look at
@@ -33,28 +34,60 @@ static void list_rules(void)
 	json_end();
 }
 
+static void check_usage(FILE *f)
+{
+	fprintf(f, "Usage: " PROG_NAME " check [--strict] [FILE|-]\n"
+		"       " PROG_NAME " check --list-rules\n");
+}
+
 int cmd_check(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "strict", no_argument, NULL, 's' },
+		{ "list-rules", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *file = DEFAULT_CONFIG;
 	struct findings fs = { 0 };
+	bool strict = false, list = false;
 	struct config c;
-	int ret;
+	int o, ret;
 
-	if (argc == 2 && !strcmp(argv[1], "--list-rules")) {
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			strict = true;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'h':
+			check_usage(stdout);
+			return EXIT_OK;
+		default:
+			check_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (list) {
+		if (strict || optind < argc) {
+			check_usage(stderr);
+			return EXIT_USAGE;
+		}
 		list_rules();
 		return EXIT_OK;
 	}
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
-		fprintf(stderr, "Usage: " PROG_NAME " check [FILE|-]\n"
-			"       " PROG_NAME " check --list-rules\n");
+	if (optind < argc)
+		file = argv[optind++];
+	if (optind < argc) {
+		check_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (argc == 2)
-		file = argv[1];
 	/* Rules run only on a file that parsed: findings on half a file mislead. */
 	if (!config_parse_file(&c, file, 0))
 		rules_check(&c, &fs);
-	ret = report_check(&c, &fs, file);
+	ret = report_check(&c, &fs, file, strict);
 	findings_free(&fs);
 	config_free(&c);
 	return ret;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <linux/ercoexist.h>
 
@@ -334,17 +335,40 @@ static void parse_ip(struct config *c, int line, const char *key,
 	}
 }
 
+/*
+ * The kernel's dev_valid_name(): 1..15 bytes, not "." or "..", no '/', ':'
+ * or whitespace.  NULL when @v is a name it takes, else why not.
+ */
+static const char *dev_name_problem(const char *v)
+{
+	const unsigned char *p;
+
+	if (!*v)
+		return "empty";
+	if (strlen(v) >= IF_NAMESIZE)
+		return "longer than 15 bytes";
+	if (!strcmp(v, ".") || !strcmp(v, ".."))
+		return "'.' and '..' are not device names";
+	for (p = (const unsigned char *)v; *p; p++)
+		if (*p == '/' || *p == ':' || isspace(*p))
+			return "'/', ':' and whitespace are not allowed";
+	return NULL;
+}
+
 static void parse_dev(struct config *c, int line, const char *v, char *dev,
 		      int *dev_line)
 {
+	const char *why;
+
 	if (*dev_line) {
 		set_once(c, line, "Device", dev_line);
 		return;
 	}
 	*dev_line = line;
-	if (!*v || strlen(v) >= IF_NAMESIZE || strchr(v, '/') ||
-	    strpbrk(v, " \t") || !strcmp(v, ".") || !strcmp(v, "..")) {
-		cfg_err(c, line, "invalid device name '%s'", v);
+	why = dev_name_problem(v);
+	if (why) {
+		cfg_err(c, line, "invalid device name '%s': %s (the kernel refuses it)",
+			v, why);
 		return;
 	}
 	strcpy(dev, v);
@@ -610,6 +634,11 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 		set_str(c, line, "Deployment", &a->deployment,
 			&a->deployment_line, v, deployments, 2);
 	} else if (!strcasecmp(key, "VpnType")) {
+		/* Resource Manager says RouteBased, classic DynamicRouting */
+		if (!strcasecmp(v, "RouteBased") || !strcasecmp(v, "DynamicRouting"))
+			v = types[0];
+		else if (!strcasecmp(v, "PolicyBased") || !strcasecmp(v, "StaticRouting"))
+			v = types[1];
 		set_str(c, line, "VpnType", &a->vpn_type, &a->vpn_type_line,
 			v, types, 2);
 	} else if (!strcasecmp(key, "VpnSku")) {
@@ -651,6 +680,9 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 	} else if (!strcasecmp(key, "RouteServer")) {
 		t = &a->route_server;
 		t_line = &a->route_server_line;
+	} else if (!strcasecmp(key, "MicrosoftPeering")) {
+		t = &a->ms_peering;
+		t_line = &a->ms_peering_line;
 	} else {
 		cfg_err(c, line, "unknown key '%s' in section [Azure]", key);
 	}
@@ -873,29 +905,145 @@ static int cmp_err(const void *a, const void *b)
 	return x->seq - y->seq;	/* stable: keep the order of discovery */
 }
 
+/*
+ * One line of @f into @buf (CFG_MAX_LINE bytes and a NUL), without its
+ * newline.  The rest of a longer line is read and dropped (*long_line set),
+ * so memory stays bounded whatever the input; no more than *left bytes are
+ * read in all (*over set when the file has more).  The length kept, or -1
+ * at the end of the file.
+ */
+static ssize_t read_line(FILE *f, char *buf, size_t *left, bool *long_line,
+			 bool *over)
+{
+	size_t n = 0, seen = 0;
+	int ch = EOF;
+
+	*long_line = false;
+	for (;;) {
+		if (!*left) {
+			/* one byte more tells a file of exactly the limit */
+			if ((ch = getc_unlocked(f)) != EOF)
+				*over = true;
+			ch = EOF;
+			break;
+		}
+		ch = getc_unlocked(f);
+		if (ch == EOF)
+			break;
+		(*left)--;
+		seen++;
+		if (ch == '\n')
+			break;
+		if (n < CFG_MAX_LINE)
+			buf[n++] = (char)ch;
+		else
+			*long_line = true;
+	}
+	buf[n] = '\0';
+	if (ch == EOF && !seen)
+		return -1;
+	return (ssize_t)n;
+}
+
+/* Whole-file problems: "FILE: message", line 0, as for a missing file. */
+static void __attribute__((format(printf, 2, 3)))
+file_err(struct config *c, const char *fmt, ...)
+{
+	char *msg = NULL, *full = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg || asprintf(&full, "%s: %s", display_name(c), msg) < 0)
+		full = NULL;
+	free(msg);
+	push_err(c, 0, full);
+}
+
+/*
+ * UTF-16 (or UTF-32) text: a byte order mark, or ASCII with every other
+ * byte NUL.  Checked on the first line only: such a file gives one error,
+ * not one per line.
+ */
+static const char *utf16_kind(const unsigned char *b, size_t n)
+{
+	size_t i, nul = 0;
+
+	if (n >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+		       (b[0] == 0xfe && b[1] == 0xff)))
+		return "a UTF-16 or UTF-32 byte order mark";
+	for (i = 0; i < n; i++)
+		nul += !b[i];
+	if (n >= 2 && nul * 2 >= n && (!b[0] || !b[1]))
+		return "every other byte NUL";
+	return NULL;
+}
+
 size_t config_parse(struct config *c, FILE *f, const char *name,
 		    unsigned int flags)
 {
-	char *buf = NULL;
-	size_t cap = 0;
+	size_t left = CFG_MAX_FILE;
+	bool long_line, over = false;
+	const char *kind;
+	struct stat st;
+	char *buf;
 	ssize_t n;
 	int line = 0, sec = SEC_NONE;
 
 	config_init(c, name);
 	parse_policy_key(c, 0, NULL, NULL);
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		line++;
-		if (memchr(buf, '\0', (size_t)n)) {
-			cfg_err(c, line, "NUL byte in line");
-			continue;
+	if (fileno(f) >= 0 && !fstat(fileno(f), &st)) {
+		if (S_ISDIR(st.st_mode)) {
+			file_err(c, "%s", strerror(EISDIR));
+			return c->nerr;
 		}
-		parse_line(c, &sec, line, buf);
+		if (S_ISREG(st.st_mode) && st.st_size > (off_t)CFG_MAX_FILE) {
+			file_err(c, "larger than %u MiB, the limit for a config file",
+				 CFG_MAX_FILE >> 20);
+			return c->nerr;
+		}
+	}
+	buf = malloc(CFG_MAX_LINE + 1);
+	if (!buf)
+		abort();
+	while ((n = read_line(f, buf, &left, &long_line, &over)) >= 0) {
+		char *s = buf;
+
+		line++;
+		if (line == 1 && (kind = utf16_kind((unsigned char *)buf, (size_t)n))) {
+			cfg_err(c, line, "UTF-16 text (%s): save the file as UTF-8",
+				kind);
+			break;
+		}
+		if (line == 1 && n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+			s += 3;		/* UTF-8 byte order mark */
+		if (long_line)
+			cfg_err(c, line, "line longer than %u bytes", CFG_MAX_LINE);
+		else if (memchr(s, '\0', (size_t)(n - (s - buf))))
+			cfg_err(c, line, "NUL byte in line");
+		else
+			parse_line(c, &sec, line, s);
+		if (c->nerr >= CFG_MAX_ERRORS) {
+			cfg_err(c, line, "too many errors, stopping here");
+			break;
+		}
 	}
 	free(buf);
+	if (over) {
+		config_free(c);
+		config_init(c, name);
+		file_err(c, "larger than %u MiB, the limit for a config file",
+			 CFG_MAX_FILE >> 20);
+		return c->nerr;
+	}
 	if (ferror(f))
-		cfg_err(c, line, "read error");
+		cfg_err(c, line, "read error: %s", strerror(errno));
 	c->last_line = line;
-	config_validate(c, flags);
+	/* Half a file (UTF-16, too many errors) gives no more errors. */
+	if (n < 0)
+		config_validate(c, flags);
 	if (c->nerr > 1)
 		qsort(c->err, c->nerr, sizeof(*c->err), cmp_err);
 	return c->nerr;
@@ -1044,6 +1192,9 @@ void config_print(const struct config *c, FILE *f)
 		if (a->route_server)
 			fprintf(f, "RouteServer = %s\n",
 				tristate(a->route_server));
+		if (a->ms_peering)
+			fprintf(f, "MicrosoftPeering = %s\n",
+				tristate(a->ms_peering));
 		for (i = 0; i < a->nudr; i++)
 			fprintf(f, "GatewaySubnetUdr = %s\n",
 				format_prefix(&a->udr[i], buf, sizeof(buf)));

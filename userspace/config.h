@@ -29,6 +29,10 @@
 #define CFG_MSS6_MIN		1220U
 #define CFG_TABLE_MAX		0x7fffffffU
 #define CFG_RULE_PREF_BASE	10000U
+/* Parser limits: memory stays bounded whatever the input */
+#define CFG_MAX_LINE		4096U	/* bytes in a line, newline excluded */
+#define CFG_MAX_FILE		(16U << 20)	/* bytes in a file */
+#define CFG_MAX_ERRORS		100U	/* then the parser stops */
 
 /* Where a value came from: 0 = default, else the line of the file */
 struct cfg_ip {
@@ -74,7 +78,7 @@ struct cfg_azure {
 	int deployment_line;
 	bool has_subnet;
 	struct cfg_prefix subnet;	/* .line: where it was set */
-	char *vpn_type;		/* route-based | policy-based */
+	char *vpn_type;		/* route-based | policy-based (aliases normalised) */
 	int vpn_type_line;
 	char *vpn_sku;
 	int vpn_sku_line;
@@ -85,6 +89,8 @@ struct cfg_azure {
 	int asn_line;
 	enum cfg_tristate transit, p2s, forced_tunneling, route_server;
 	int transit_line, p2s_line, forced_tunneling_line, route_server_line;
+	enum cfg_tristate ms_peering;	/* MicrosoftPeering on the circuit */
+	int ms_peering_line;
 	struct cfg_prefix *udr;	/* GatewaySubnetUdr (repeatable) */
 	size_t nudr;
 };

@@ -20,7 +20,7 @@ static const struct {
 	const char *usage;
 } commands[] = {
 	{ "load", cmd_load, "load [--check] FILE|-      replace the policy from a config file, atomically" },
-	{ "check", cmd_check, "check FILE|-               validate only (syntax + Azure coexistence limits)" },
+	{ "check", cmd_check, "check [--strict] FILE|-    validate only (syntax + Azure coexistence limits)" },
 	{ "showconf", cmd_showconf, "showconf                   print the kernel's policy as a loadable config file" },
 	{ "status", cmd_status, "status                     paths, active path, counters, transitions, prefixes" },
 	{ "failover", cmd_failover, "failover [--to vpn|er]     force traffic to a path (default: vpn) until `auto'" },

@@ -105,10 +105,11 @@ int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif);
 
 /*
  * load.c: print a validation result (text or JSON): the syntax errors of @c
- * and the rule findings @fs.  Exit status: 1 for any error, else 0.
+ * and the rule findings @fs.  Exit status: 1 for any error (or with
+ * @strict, any warning), else 0.
  */
 int report_check(const struct config *c, const struct findings *fs,
-		 const char *file);
+		 const char *file, bool strict);
 
 /* ---- monitor.c (exported for the tests) ---- */
 struct event {

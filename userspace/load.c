@@ -24,51 +24,60 @@ static void count_text(FILE *f, size_t n, const char *what)
  * Shared with check.c: report the result of a validation.  Syntax errors
  * are "FILE:LINE: message", rule findings "FILE:LINE: SEVERITY[RULE]:
  * message", both on stderr as compilers print them; the summary of a valid
- * file goes to stdout.
+ * file goes to stdout.  With -j everything is in the one JSON object on
+ * stdout (nothing on stderr), with the same keys whatever the result.
+ * @strict: warnings fail too (check --strict).
  */
 int report_check(const struct config *c, const struct findings *fs,
-		 const char *file)
+		 const char *file, bool strict)
 {
 	size_t nerr = c->nerr + fs->nerr;
+	bool fail = nerr || (strict && fs->nwarn);
 	size_t i;
 
-	config_print_errors(c, stderr);
-	findings_print(c, fs, stderr);
 	json_begin();
 	print_uint(PRINT_JSON, "schema", NULL, 1);
 	print_string(PRINT_JSON, "file", NULL, file);
-	print_bool(PRINT_JSON, "valid", NULL, nerr == 0);
-	if (c->nerr) {
-		open_json_array("errors");
-		for (i = 0; i < c->nerr; i++) {
-			open_json_object(NULL);
-			print_int(PRINT_JSON, "line", NULL, c->err[i].line);
-			print_string(PRINT_JSON, "message", NULL, c->err[i].msg);
-			close_json_object();
-		}
-		close_json_array();
+	print_bool(PRINT_JSON, "valid", NULL, !fail);
+	print_bool(PRINT_JSON, "strict", NULL, strict);
+	open_json_array("errors");
+	for (i = 0; i < c->nerr; i++) {
+		open_json_object(NULL);
+		print_int(PRINT_JSON, "line", NULL, c->err[i].line);
+		print_string(PRINT_JSON, "message", NULL, c->err[i].msg);
+		close_json_object();
 	}
+	close_json_array();
 	findings_print_json(fs);
 	print_u64(PRINT_JSON, "warnings", NULL, fs->nwarn);
-	if (nerr) {
+	print_u64(PRINT_JSON, "prefixes", NULL, c->npfx);
+	json_end();
+	if (is_json_context())
+		return fail ? EXIT_USAGE : EXIT_OK;
+
+	config_print_errors(c, stderr);
+	findings_print(c, fs, stderr);
+	if (fail) {
 		fprintf(stderr, "%s: ", shown(file));
-		count_text(stderr, nerr, "error");
-		if (fs->nwarn) {
+		if (nerr)
+			count_text(stderr, nerr, "error");
+		if (nerr && fs->nwarn)
 			fputs(", ", stderr);
+		if (fs->nwarn)
 			count_text(stderr, fs->nwarn, "warning");
-		}
+		if (!nerr)
+			fputs(" (--strict: warnings fail)", stderr);
 		fputc('\n', stderr);
 	} else {
-		print_u64(PRINT_JSON, "prefixes", NULL, c->npfx);
-		print_text("%s: ok (%zu prefix%s", shown(file), c->npfx,
-			   c->npfx == 1 ? "" : "es");
+		printf("%s: ok (%zu prefix%s", shown(file), c->npfx,
+		       c->npfx == 1 ? "" : "es");
 		if (fs->nwarn)
-			print_text(", %zu warning%s", fs->nwarn,
-				   fs->nwarn == 1 ? "" : "s");
-		print_text(")\n");
+			printf(", %zu warning%s", fs->nwarn,
+			       fs->nwarn == 1 ? "" : "s");
+		printf(")\n");
+		fflush(stdout);
 	}
-	json_end();
-	return nerr ? EXIT_USAGE : EXIT_OK;
+	return fail ? EXIT_USAGE : EXIT_OK;
 }
 
 int cmd_load(int argc, char **argv)
@@ -110,10 +119,12 @@ int cmd_load(int argc, char **argv)
 		rules_check(&c, &fs);
 	/* Errors, syntax or coexistence rules, stop here: nothing is sent. */
 	if (check || c.nerr || fs.nerr) {
-		ret = report_check(&c, &fs, file);
+		ret = report_check(&c, &fs, file, false);
 		goto out;
 	}
-	findings_print(&c, &fs, stderr);	/* warnings: load anyway */
+	/* warnings: load anyway (in JSON they are in the answer below) */
+	if (!is_json_context())
+		findings_print(&c, &fs, stderr);
 	ret = genl_open(&nl);
 	if (ret)
 		goto out;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <linux/ercoexist.h>
 
@@ -54,7 +55,7 @@ const struct rule_info rule_table[] = {
 	{ "azure-classic-forced-tunneling", SEV_ERROR,
 	  "forced tunneling on the S2S VPN gateway in the classic model" },
 	{ "azure-vpn-underlay", SEV_WARNING,
-	  "nothing keeps the VPN's own packets on the Internet: no [VPN] Peer or no [Underlay] Device (RM note, classic)" },
+	  "nothing keeps the VPN's own packets on the Internet: no [VPN] Peer or no [Underlay] Device (RM: with MicrosoftPeering = yes; classic)" },
 	{ "underlay-no-device", SEV_WARNING,
 	  "[Underlay] without a Device is ignored: the underlay guard drops instead of steering" },
 	{ "prefix-vpn-more-specific", SEV_WARNING,
@@ -64,7 +65,17 @@ const struct rule_info rule_table[] = {
 	{ "rp-filter-strict", SEV_WARNING,
 	  "strict reverse-path filtering (rp_filter = 1) on a path device" },
 	{ "probe-not-via-er", SEV_WARNING,
-	  "the ExpressRoute probe target is not routed via the ExpressRoute device" },
+	  "the ExpressRoute probe target is not routed via the ExpressRoute device (checked where that device exists)" },
+	{ "address-unusable", SEV_ERROR,
+	  "a Gateway, Probe or Peer is unspecified, loopback, multicast, broadcast or IPv4-mapped" },
+	{ "path-no-gateway", SEV_ERROR,
+	  "prefixes of a family go via ExpressRoute, which has no Gateway of that family" },
+	{ "prefix-link-local", SEV_ERROR,
+	  "a prefix inside link-local space (169.254.0.0/16, fe80::/10), which is never forwarded" },
+	{ "path-address-steered", SEV_WARNING,
+	  "a path's own Gateway, Probe or Peer is inside a prefix that can be steered to the other path" },
+	{ "prefix-public-vpn", SEV_WARNING,
+	  "a public prefix (Microsoft peering) may go via the VPN, which Azure does not fail over to" },
 };
 
 const size_t rule_count = sizeof(rule_table) / sizeof(rule_table[0]);
@@ -335,6 +346,13 @@ static void rule_underlay(const struct config *c, struct findings *fs)
 
 	if (peer && c->underlay.dev[0])
 		return;
+	/*
+	 * The Resource Manager guide asks for it only when Microsoft peering
+	 * can teach the VPN gateway's public IP over ExpressRoute; the classic
+	 * guide for every coexisting setup.
+	 */
+	if (!is_classic(&c->azure) && c->azure.ms_peering != CFG_YES)
+		return;
 	if (!peer) {
 		why = "[VPN] Peer is not set";
 		line = c->section_line[1] ? c->section_line[1] : azure_line(c);
@@ -350,10 +368,10 @@ static void rule_underlay(const struct config *c, struct findings *fs)
 		    "[Underlay] Device and Gateway so that ercoexist keeps the VPN's packets off ExpressRoute", why);
 	else
 		add(fs, "azure-vpn-underlay", line,
-		    "%s: with ExpressRoute Microsoft peering the Azure VPN gateway's public IP can be learned over "
-		    "ExpressRoute, and the backup VPN then fails with it; the guide says to route the VPN connection to "
-		    "the Internet: set [VPN] Peer and [Underlay] Device and Gateway so that ercoexist keeps the VPN's "
-		    "packets off ExpressRoute", why);
+		    "%s: with ExpressRoute Microsoft peering (MicrosoftPeering = yes, line %d) the Azure VPN gateway's "
+		    "public IP can be learned over ExpressRoute, and the backup VPN then fails with it; the guide says to "
+		    "route the VPN connection to the Internet: set [VPN] Peer and [Underlay] Device and Gateway so that "
+		    "ercoexist keeps the VPN's packets off ExpressRoute", why, c->azure.ms_peering_line);
 }
 
 /*
@@ -446,6 +464,316 @@ static void rule_vpn_more_specific(const struct config *c,
 		    a, b, hit->line, a);
 	}
 	free(er);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Addresses: what the paths send to and what the policy steers              */
+
+static const char *const fam_name[2] = { "IPv4", "IPv6" };
+
+/* One address of the file: [Section] Key, its family and line */
+struct addr_ref {
+	const char *sec, *key;
+	int family;
+	const void *a;
+	int line;
+	int path;	/* ERCX_VIA_ER or ERCX_VIA_VPN: whose address; 0: [Underlay] */
+};
+
+/* The Gateway, Probe and Peer lines of the file, in section order. */
+static size_t collect_addrs(const struct config *c, struct addr_ref *v)
+{
+	static const char *const keys[3] = { "Gateway", "Probe", "Peer" };
+	const struct cfg_path *paths[3] = { &c->er, &c->vpn, &c->underlay };
+	static const char *const secs[3] = { "ExpressRoute", "VPN", "Underlay" };
+	static const int via[3] = { ERCX_VIA_ER, ERCX_VIA_VPN, 0 };
+	size_t n = 0;
+	int i, k;
+
+	for (i = 0; i < 3; i++) {
+		const struct cfg_ip *ips[3] = {
+			&paths[i]->gw, &paths[i]->probe, &paths[i]->peer,
+		};
+
+		for (k = 0; k < 3; k++) {
+			struct addr_ref r = { secs[i], keys[k], 0, NULL, 0, via[i] };
+
+			if (ips[k]->set4) {
+				r.family = AF_INET;
+				r.a = &ips[k]->v4;
+				r.line = ips[k]->line4;
+				v[n++] = r;
+			}
+			if (ips[k]->set6) {
+				r.family = AF_INET6;
+				r.a = &ips[k]->v6;
+				r.line = ips[k]->line6;
+				v[n++] = r;
+			}
+		}
+	}
+	return n;
+}
+
+/* Why the kernel cannot send to @a as a next hop or probe target, or NULL */
+static const char *addr_unusable(int family, const void *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t zero[16];
+	const uint8_t *b = a;
+
+	if (family == AF_INET) {
+		if (!memcmp(b, zero, 4))
+			return "the unspecified address";
+		if (b[0] == 127)
+			return "a loopback address";
+		if ((b[0] & 0xf0) == 0xe0)
+			return "a multicast address";
+		if (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255)
+			return "the broadcast address";
+		return NULL;
+	}
+	if (!memcmp(b, zero, 16))
+		return "the unspecified address";
+	if (!memcmp(b, zero, 15) && b[15] == 1)
+		return "the loopback address";
+	if (b[0] == 0xff)
+		return "a multicast address";
+	if (!memcmp(b, mapped, 12))
+		return "an IPv4-mapped address (write the IPv4 address on a line of its own)";
+	return NULL;
+}
+
+static void rule_address_unusable(const struct config *c, struct findings *fs)
+{
+	struct addr_ref v[18];
+	char a[INET6_ADDRSTRLEN];
+	size_t n = collect_addrs(c, v), i;
+
+	for (i = 0; i < n; i++) {
+		const char *why = addr_unusable(v[i].family, v[i].a);
+
+		if (!why)
+			continue;
+		inet_ntop(v[i].family, v[i].a, a, sizeof(a));
+		add(fs, "address-unusable", v[i].line,
+		    "[%s] %s %s is %s: no packet can be routed to it, so the path cannot %s; "
+		    "use the unicast address of the %s",
+		    v[i].sec, v[i].key, a, why,
+		    !strcmp(v[i].key, "Probe") ? "be probed" :
+		    !strcmp(v[i].key, "Peer") ? "keep the VPN's own packets on the Internet" :
+		    "forward through it",
+		    !strcmp(v[i].key, "Peer") ? "Azure VPN gateway (its public IP)" :
+		    !strcmp(v[i].key, "Probe") ? "far end of the path" : "next-hop router on the link");
+	}
+}
+
+/*
+ * rtnl.c installs the ER table's default route "via Gateway" of each
+ * family, and none for a family without one (the VPN gets a device route,
+ * a tunnel is point to point).  Prefixes of that family marked for ER then
+ * find an empty table and go wherever the main table says.
+ */
+static void rule_path_no_gateway(const struct config *c, struct findings *fs)
+{
+	const struct cfg_path *er = &c->er;
+	size_t count[2] = { 0, 0 }, i;
+	int first[2] = { 0, 0 }, k;
+	char p[2][PREFIX_STRLEN];
+
+	for (i = 0; i < c->npfx; i++) {
+		k = c->pfx[i].family == AF_INET6;
+		if (!(c->pfx[i].via & ERCX_VIA_ER))
+			continue;
+		if (!count[k]++) {
+			first[k] = c->pfx[i].line;
+			format_prefix(&c->pfx[i], p[k], sizeof(p[k]));
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		bool gw = k ? er->gw.set6 : er->gw.set4;
+
+		if (!count[k] || gw)
+			continue;
+		add(fs, "path-no-gateway",
+		    c->section_line[0] ? c->section_line[0] : er->dev_line,
+		    "[ExpressRoute] has no %s Gateway, but %zu %s prefix%s go%s via er (the first: %s, line %d): "
+		    "the ExpressRoute table gets a default route only via a Gateway of its family, so these packets "
+		    "find no route there and are not steered; add a 'Gateway =' line with the %s address of the ER "
+		    "edge router on %s",
+		    fam_name[k], count[k], fam_name[k], count[k] == 1 ? "" : "es",
+		    count[k] == 1 ? "es" : "", p[k], first[k], fam_name[k],
+		    er->dev[0] ? er->dev : "the ER link");
+	}
+}
+
+static struct cfg_prefix must_prefix(const char *s)
+{
+	struct cfg_prefix p;
+	const char *why;
+
+	if (parse_prefix(s, &p, &why))
+		abort();	/* a constant of this file */
+	return p;
+}
+
+static void rule_prefix_link_local(const struct config *c,
+				   struct findings *fs)
+{
+	struct cfg_prefix ll[2] = {
+		must_prefix("169.254.0.0/16"), must_prefix("fe80::/10"),
+	};
+	char p[PREFIX_STRLEN], l[PREFIX_STRLEN];
+	size_t i;
+	int k;
+
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *x = &c->pfx[i];
+
+		k = x->family == AF_INET6;
+		if (x->plen < ll[k].plen || !prefixes_overlap(x, &ll[k]))
+			continue;
+		add(fs, "prefix-link-local", x->line,
+		    "prefix %s is link-local (inside %s): such addresses are reachable only on their own link and a "
+		    "router never forwards packets to them, so no path can carry it; remove the line (a tunnel's "
+		    "link-local peer, such as Azure's 169.254.21.x BGP address, needs no prefix: it is on the tunnel)",
+		    format_prefix(x, p, sizeof(p)), format_prefix(&ll[k], l, sizeof(l)));
+	}
+}
+
+/* The longest prefix holding @a whose paths include @via, or NULL */
+static const struct cfg_prefix *steered_by(const struct config *c, int family,
+					   const void *a, uint8_t via)
+{
+	const struct cfg_prefix *best = NULL;
+	struct cfg_prefix host = { .family = (uint8_t)family };
+	size_t i;
+
+	memcpy(host.addr, a, family == AF_INET ? 4 : 16);
+	host.plen = family == AF_INET ? 32 : 128;
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *x = &c->pfx[i];
+
+		if (!(x->via & via) || !prefixes_overlap(x, &host))
+			continue;
+		if (!best || x->plen > best->plen)
+			best = x;
+	}
+	return best;
+}
+
+/*
+ * The sessions a path lives on (the ER BGP session with the edge router,
+ * the VPN's BGP session inside the tunnel, IKE and ESP to the peer) are
+ * sent by the host without a path mark, so the policy steers them like any
+ * other packet.  An ER address inside a prefix that can go via the VPN ends
+ * up in the tunnel when ER fails (and the ER session then never recovers),
+ * a VPN address inside one that goes via ER leaves the tunnel while ER is
+ * up, and a Peer inside a VPN prefix would be sent into its own tunnel.
+ * The kernel's probes are not affected (they carry the path's mark), but
+ * anything else the host sends to the target is.
+ */
+static void rule_path_address_steered(const struct config *c,
+				      struct findings *fs)
+{
+	struct addr_ref v[18];
+	char a[INET6_ADDRSTRLEN], p[PREFIX_STRLEN];
+	size_t n = collect_addrs(c, v), i;
+
+	for (i = 0; i < n; i++) {
+		const struct cfg_prefix *hit;
+		bool peer = !strcmp(v[i].key, "Peer");
+		uint8_t other;
+
+		if (!v[i].path)
+			continue;	/* [Underlay] Gateway: the guard's own route */
+		other = peer ? ERCX_VIA_VPN :
+			v[i].path == ERCX_VIA_ER ? ERCX_VIA_VPN : ERCX_VIA_ER;
+		hit = steered_by(c, v[i].family, v[i].a, other);
+		if (!hit)
+			continue;
+		inet_ntop(v[i].family, v[i].a, a, sizeof(a));
+		format_prefix(hit, p, sizeof(p));
+		if (peer)
+			add(fs, "path-address-steered", v[i].line,
+			    "[VPN] Peer %s is inside prefix %s (line %d), which goes via vpn: the tunnel's own IKE and "
+			    "ESP packets would be sent into the tunnel itself; remove the Peer's range from that prefix "
+			    "(split it) or take vpn off it",
+			    a, p, hit->line);
+		else
+			add(fs, "path-address-steered", v[i].line,
+			    "[%s] %s %s is inside prefix %s (line %d), which can be steered to the %s: the host's own "
+			    "packets to it, the %s BGP session among them, would then leave by the other path%s; split "
+			    "the prefix so that %s stays out of it, or take %s off it",
+			    v[i].sec, v[i].key, a, p, hit->line,
+			    other == ERCX_VIA_VPN ? "VPN" : "ExpressRoute path",
+			    v[i].path == ERCX_VIA_ER ? "ExpressRoute" : "VPN",
+			    other == ERCX_VIA_VPN ?
+			    " (a failover pushes the ER BGP session into the tunnel and it does not come back)" :
+			    " (while ExpressRoute is up the VPN's session leaves the tunnel)",
+			    a, other == ERCX_VIA_VPN ? "vpn" : "er");
+	}
+}
+
+/*
+ * Globally reachable unicast space: IPv4 outside the special-purpose
+ * ranges of RFC 6890 that are not globally reachable (private, shared,
+ * loopback, link-local, documentation, benchmarking, multicast, reserved),
+ * IPv6 inside 2000::/3 outside the documentation and IETF protocol ranges.
+ * A prefix is public when it overlaps none of them: a summary such as
+ * 0.0.0.0/0 that also covers private space is not.
+ */
+static bool prefix_public(const struct cfg_prefix *x)
+{
+	static const char *const v4[] = {
+		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+		"169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24",
+		"192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+		"203.0.113.0/24", "224.0.0.0/3",
+	};
+	static const char *const v6[] = { "2001::/23", "2001:db8::/32" };
+	struct cfg_prefix g;
+	size_t i;
+
+	if (x->family == AF_INET) {
+		for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+			g = must_prefix(v4[i]);
+			if (prefixes_overlap(x, &g))
+				return false;
+		}
+		return true;
+	}
+	g = must_prefix("2000::/3");
+	if (x->plen < g.plen || !prefixes_overlap(x, &g))
+		return false;
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+		g = must_prefix(v6[i]);
+		if (prefixes_overlap(x, &g))
+			return false;
+	}
+	return true;
+}
+
+static void rule_prefix_public_vpn(const struct config *c, struct findings *fs)
+{
+	char p[PREFIX_STRLEN];
+	size_t i;
+
+	/* The file says no Microsoft peering: public space is a VNet's own */
+	if (c->azure.ms_peering == CFG_NO)
+		return;
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *x = &c->pfx[i];
+
+		if (!(x->via & ERCX_VIA_VPN) || !prefix_public(x))
+			continue;
+		add(fs, "prefix-public-vpn", x->line,
+		    "prefix %s is public address space and goes via vpn: services reached through ExpressRoute "
+		    "Microsoft peering have no VPN failover (the VPN gateway carries only the virtual network's "
+		    "private peering space), so Azure drops what goes into the tunnel; take vpn off this line, or, "
+		    "if it is a virtual network's own public address space, set [Azure] MicrosoftPeering = no",
+		    format_prefix(x, p, sizeof(p)));
+	}
 }
 
 /* ------------------------------------------------------------------------ */
@@ -555,6 +883,26 @@ static int route_dev(int family, const void *addr, char *dev, size_t len)
 	return ret;
 }
 
+/*
+ * Does the device exist here?  The kernel's answer (in this network
+ * namespace, which /sys may not show), or with $ERCX_PROCFS_ROOT set,
+ * ROOT/sys/class/net/DEV.
+ */
+static bool dev_exists(const char *dev)
+{
+	char *path = NULL;
+	struct stat st;
+	bool ret;
+
+	if (!procfs_root()[0])
+		return if_nametoindex(dev) != 0;
+	if (asprintf(&path, "%s/sys/class/net/%s", procfs_root(), dev) < 0)
+		abort();
+	ret = !stat(path, &st);
+	free(path);
+	return ret;
+}
+
 static void rule_probe_target(const struct config *c, int family,
 			      const void *addr, int line, bool is_gw,
 			      struct findings *fs)
@@ -578,7 +926,12 @@ static void rule_probe_via_er(const struct config *c, struct findings *fs)
 {
 	const struct cfg_path *er = &c->er;
 
-	if (!er->dev[0] || !er->probe_interval_ms)
+	/*
+	 * Where the ER device does not exist (the file is meant for another
+	 * host, or checked on a laptop) the host's routes say nothing about
+	 * the gateway's.
+	 */
+	if (!er->dev[0] || !er->probe_interval_ms || !dev_exists(er->dev))
 		return;
 	if (er->probe.set4)
 		rule_probe_target(c, AF_INET, &er->probe.v4, er->probe.line4,
@@ -639,6 +992,11 @@ void rules_check(const struct config *c, struct findings *fs)
 		rule_underlay(c, fs);
 	}
 	rule_underlay_no_device(c, fs);
+	rule_address_unusable(c, fs);
+	rule_path_no_gateway(c, fs);
+	rule_prefix_link_local(c, fs);
+	rule_path_address_steered(c, fs);
+	rule_prefix_public_vpn(c, fs);
 	rule_vpn_more_specific(c, fs);
 	rule_mss_mtu(c, fs);
 	rule_rp_filter_dev(&c->er, "ExpressRoute", fs);

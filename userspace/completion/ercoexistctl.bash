@@ -36,7 +36,7 @@ _ercoexistctl()
 		;;
 	check)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--list-rules -" -- "$cur"))
+			COMPREPLY=($(compgen -W "--strict --list-rules --help -" -- "$cur"))
 		else
 			_filedir conf
 			COMPREPLY+=($(compgen -W "-" -- "$cur"))

@@ -93,21 +93,114 @@ assert d["errors"][0] == {"line": 6, "message": "fixtures/bad-prefixes.conf:6: h
 ok $? "-j check: a JSON object with every error"
 
 run -j check fixtures/good-full.conf
-[ $rc -eq 0 ] && $PY -c '
+[ $rc -eq 0 ] && [ ! -s "$T/err" ] && $PY -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 f = d.pop("findings")
-assert d == {"schema": 1, "file": "fixtures/good-full.conf", "valid": True, "warnings": 2, "prefixes": 7}, d
+assert d == {"schema": 1, "file": "fixtures/good-full.conf", "valid": True, "strict": False,
+             "errors": [], "warnings": 4, "prefixes": 7}, d
 assert [(x["rule"], x["severity"], x["line"]) for x in f] == [
+    ("path-address-steered", "warning", 5), ("path-address-steered", "warning", 15),
     ("prefix-vpn-more-specific", "warning", 36), ("azure-vpn-sku-unlisted", "warning", 47)], f
 assert all(set(x) == {"rule", "severity", "line", "message"} for x in f), f
 ' "$T/out"
-ok $? "-j check: valid file with two warnings: exit 0, findings with rule, severity, line, message"
+ok $? "-j check: valid file with four warnings: exit 0, findings with rule, severity, line, message, nothing on stderr"
 
 run check fixtures/good-full.conf
-[ $rc -eq 0 ] && grep -qx "fixtures/good-full.conf: ok (7 prefixes, 2 warnings)" "$T/out" &&
-	[ "$(grep -c '^fixtures/good-full.conf:[0-9]*: warning\[' "$T/err")" = 2 ]
+[ $rc -eq 0 ] && grep -qx "fixtures/good-full.conf: ok (7 prefixes, 4 warnings)" "$T/out" &&
+	[ "$(grep -c '^fixtures/good-full.conf:[0-9]*: warning\[' "$T/err")" = 4 ]
 ok $? "check: warnings alone exit 0, printed as FILE:LINE: warning[RULE]: ..."
+
+run check --strict fixtures/good-full.conf
+[ $rc -eq 1 ] && [ ! -s "$T/out" ] && [ "$(grep -c '^fixtures/good-full.conf:[0-9]*: warning\[' "$T/err")" = 4 ] &&
+	[ "$(tail -n 1 "$T/err")" = "fixtures/good-full.conf: 4 warnings (--strict: warnings fail)" ]
+ok $? "check --strict: warnings fail with exit 1 and say why"
+
+run -j check --strict fixtures/good-full.conf
+[ $rc -eq 1 ] && [ ! -s "$T/err" ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["valid"] is False and d["strict"] is True and d["warnings"] == 4 and d["errors"] == [], d
+' "$T/out"
+ok $? "-j check --strict: valid false, strict true, exit 1"
+
+run check --strict fixtures/good-spec.conf
+[ $rc -eq 0 ] && grep -qx "fixtures/good-spec.conf: ok (2 prefixes)" "$T/out" && [ ! -s "$T/err" ]
+ok $? "check --strict: a file without warnings passes"
+
+run check --bogus fixtures/good-spec.conf
+[ $rc -eq 1 ] && grep -q "Usage: ercoexistctl check \[--strict\] \[FILE|-\]" "$T/err"
+ok $? "check --bogus: usage, exit 1"
+
+run check --help
+[ $rc -eq 0 ] && grep -q "check \[--strict\]" "$T/out" && [ ! -s "$T/err" ]
+ok $? "check --help: usage on stdout, exit 0"
+
+# The same keys whatever the result; -j never repeats the findings on stderr
+for f in fixtures/good-spec.conf fixtures/bad-syntax.conf fixtures/rules/azure-vpn-type.fail.conf; do
+	run -j check "$f"
+	[ ! -s "$T/err" ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert sorted(d) == ["errors", "file", "findings", "prefixes", "schema", "strict", "valid", "warnings"], sorted(d)
+assert isinstance(d["errors"], list) and isinstance(d["findings"], list), d
+' "$T/out"
+	ok $? "-j check $f: the same keys, nothing on stderr"
+done
+
+# Bytes that are not UTF-8 in a value end up in messages: the JSON stays UTF-8
+printf '[ExpressRoute]\nDevice = er0\nGateway = 192.0.2.\377\376\n[VPN]\nDevice = \303\251t\300\257\n' >"$T/latin.conf"
+run -j check "$T/latin.conf"
+[ $rc -eq 1 ] && $PY -c '
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+d = json.loads(raw.decode("utf-8", "strict"))
+m = [e["message"] for e in d["errors"]]
+assert m[0].endswith("invalid address \x27192.0.2.\ufffd\ufffd\x27"), m
+assert len(m) == 1, m
+' "$T/out"
+ok $? "-j check: bytes that are not UTF-8 are escaped as U+FFFD, valid UTF-8 stays"
+$PY -c '
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
+assert d["prefixes"] == 0 and d["findings"] == [], d
+' "$T/out"
+ok $? "-j check: invalid UTF-8 file: prefixes 0, findings []"
+
+printf '\357\273\277' | cat - fixtures/good-spec.conf >"$T/bom.conf"
+run check "$T/bom.conf"
+[ $rc -eq 0 ] && grep -qx "$T/bom.conf: ok (2 prefixes)" "$T/out"
+ok $? "check: a UTF-8 byte order mark is accepted"
+
+$PY -c 'import sys; sys.stdout.buffer.write(open(sys.argv[1]).read().encode("utf-16"))' fixtures/good-spec.conf >"$T/u16.conf"
+run check "$T/u16.conf"
+[ $rc -eq 1 ] && [ "$(cat "$T/err")" = "$T/u16.conf:1: UTF-16 text (a UTF-16 or UTF-32 byte order mark): save the file as UTF-8
+$T/u16.conf: 1 error" ]
+ok $? "check: UTF-16 is one clear error"
+
+run check fixtures
+[ $rc -eq 1 ] && [ "$(cat "$T/err")" = "fixtures: Is a directory
+fixtures: 1 error" ]
+ok $? "check of a directory: one clear error"
+
+{ cat fixtures/good-spec.conf; printf '# %05000d\n' 0; } >"$T/long.conf"
+run check "$T/long.conf"
+[ $rc -eq 1 ] && [ "$(head -n 1 "$T/err")" = "$T/long.conf:$(($(wc -l <fixtures/good-spec.conf) + 1)): line longer than 4096 bytes" ]
+ok $? "check: a line over 4096 bytes is an error at its line"
+
+run check /dev/zero
+[ $rc -eq 1 ] && grep -qx "/dev/zero: larger than 16 MiB, the limit for a config file" "$T/err"
+ok $? "check /dev/zero: stops at 16 MiB with one error"
+
+# The shipped example on this host: probe-not-via-er speaks only where the
+# ER device (er0) exists, so a laptop gets no warning
+ERCX_PROCFS_ROOT= run check --strict ../examples/ercoexist.conf
+if [ -e /sys/class/net/er0 ]; then
+	skip "the shipped example passes check --strict on a host without er0" "this host has an er0"
+else
+	[ $rc -eq 0 ] && [ ! -s "$T/err" ] && grep -qx "../examples/ercoexist.conf: ok (2 prefixes)" "$T/out"
+	ok $? "the shipped example passes check --strict on a host without er0 (no probe-not-via-er)"
+fi
 
 run -j check fixtures/bad-syntax.conf
 [ $rc -eq 1 ] && $PY -c '
@@ -150,7 +243,7 @@ assert "net.ipv4.conf.er0.rp_filter=2" in x["message"], x
 ok $? "-j check: rp-filter-strict from a fake procfs, with the sysctl remedy"
 
 run check --list-rules
-[ $rc -eq 0 ] && [ "$(wc -l <"$T/out")" -ge 17 ]
+[ $rc -eq 0 ] && [ "$(wc -l <"$T/out")" -ge 24 ]
 ok $? "check --list-rules lists the rules"
 cut -d' ' -f1 "$T/out" >"$T/rules"
 miss=

@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/ercoexist.h>
 
 #include "config.h"
+#include "json.h"
+#include "rules.h"
 #include "tap.h"
 
 static char *slurp(const char *path)
@@ -44,7 +47,7 @@ static char *errors_text(const struct config *c)
 	return buf;
 }
 
-static char *print_text(const struct config *c)
+static char *config_text(const struct config *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -165,7 +168,8 @@ static bool same_azure(const struct cfg_azure *a, const struct cfg_azure *b)
 	    a->has_asn != b->has_asn || a->asn != b->asn ||
 	    a->transit != b->transit || a->p2s != b->p2s ||
 	    a->forced_tunneling != b->forced_tunneling ||
-	    a->route_server != b->route_server || a->nudr != b->nudr)
+	    a->route_server != b->route_server || a->ms_peering != b->ms_peering ||
+	    a->nudr != b->nudr)
 		return false;
 	for (i = 0; i < a->nudr; i++)
 		if (prefix_cmp(&a->udr[i], &b->udr[i]))
@@ -193,10 +197,10 @@ static void test_good_fixtures(void)
 		free(err);
 
 		/* print(parse(x)) is a fixed point, and yields the same policy */
-		s1 = print_text(&c);
+		s1 = config_text(&c);
 		e = parse_string(&c2, s1, "printed");
 		tap_ok(e == 0, "%s: printed config parses", files[i]);
-		s2 = print_text(&c2);
+		s2 = config_text(&c2);
 		tap_ok(!strcmp(s1, s2), "%s: print(parse(x)) is a fixed point", files[i]);
 		if (strcmp(s1, s2))
 			tap_diag("first:\n%s\nsecond:\n%s", s1, s2);
@@ -489,12 +493,326 @@ static void test_scale(void)
 	       "100,001 prefixes parsed, the one duplicate found (%.0f ms)", ms);
 	if (e != 1 && e)
 		tap_diag("%s", c.err[0].msg);
-	out = print_text(&c);
+	out = config_text(&c);
 	tap_ok(out && strstr(out, "Prefix = 2001:db8:c3:4f::/64 vpn\n"),
 	       "100,001 prefixes printed");
 	free(out);
 	config_free(&c);
 	free(buf);
+}
+
+static void expect_errors(const char *text, size_t len, const char *want,
+			  const char *name)
+{
+	FILE *f = fmemopen((void *)text, len, "r");
+	struct config c;
+	char *err;
+
+	config_parse(&c, f, "x", 0);
+	fclose(f);
+	err = errors_text(&c);
+	tap_ok(!strcmp(err, want), "%s", name);
+	if (strcmp(err, want))
+		tap_diag("want:\n%s# got:\n%s", want, err);
+	free(err);
+	config_free(&c);
+}
+
+#define MINIMAL "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n"
+
+/* A stream of @left bytes made of @line repeated (no newline when ""). */
+struct gen {
+	const char *line;
+	size_t left, pos;
+};
+
+static ssize_t gen_read(void *cookie, char *buf, size_t size)
+{
+	struct gen *g = cookie;
+	size_t n = 0, l = strlen(g->line);
+
+	while (n < size && g->left) {
+		buf[n++] = l ? g->line[g->pos++ % l] : 'x';
+		g->left--;
+	}
+	return (ssize_t)n;
+}
+
+static size_t parse_gen(struct config *c, const char *line, size_t bytes)
+{
+	cookie_io_functions_t io = { .read = gen_read };
+	struct gen g = { line, bytes, 0 };
+	FILE *f = fopencookie(&g, "r", io);
+	size_t n = config_parse(c, f, "gen", 0);
+
+	fclose(f);
+	return n;
+}
+
+static void test_robustness(void)
+{
+	static const char *const bad_names[] = {
+		"er0:1", "a/b", ".", "..", "er\v0", "er\f0", "er\r0", "er 0",
+		"er\t0", "sixteen-bytes-xx",
+	};
+	static const char *const good_names[] = {
+		"fifteen-bytes-x", "er0.100", "eth0@if7", "\xc3\xa9t0", "-", "...",
+	};
+	static const struct { const char *v, *norm; } types[] = {
+		{ "DynamicRouting", "route-based" }, { "dynamicrouting", "route-based" },
+		{ "RouteBased", "route-based" }, { "StaticRouting", "policy-based" },
+		{ "PolicyBased", "policy-based" }, { "Route-Based", "route-based" },
+	};
+	char text[512], *err;
+	struct config c;
+	size_t i, e;
+	FILE *f;
+
+	for (i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		snprintf(text, sizeof(text), "[ExpressRoute]\nDevice = %s\n[VPN]\nDevice = vti0\n",
+			 bad_names[i]);
+		parse_string(&c, text, "d");
+		err = errors_text(&c);
+		tap_ok(c.nerr == 1 && !strncmp(err, "d:2: invalid device name '", 26) &&
+		       strstr(err, "(the kernel refuses it)\n"),
+		       "device name #%zu refused as the kernel would, at file:line", i);
+		free(err);
+		config_free(&c);
+	}
+	for (i = 0; i < sizeof(good_names) / sizeof(good_names[0]); i++) {
+		snprintf(text, sizeof(text), "[ExpressRoute]\nDevice = %s\n[VPN]\nDevice = vti0\n",
+			 good_names[i]);
+		parse_string(&c, text, "d");
+		tap_ok(c.nerr == 0 && !strcmp(c.er.dev, good_names[i]),
+		       "device name #%zu accepted, as the kernel would", i);
+		config_free(&c);
+	}
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		snprintf(text, sizeof(text), MINIMAL "[Azure]\nVpnType = %s\n", types[i].v);
+		parse_string(&c, text, "t");
+		tap_ok(c.nerr == 0 && c.azure.vpn_type && !strcmp(c.azure.vpn_type, types[i].norm),
+		       "VpnType = %s is %s", types[i].v, types[i].norm);
+		config_free(&c);
+	}
+	parse_string(&c, MINIMAL "[Azure]\nMicrosoftPeering = yes\n", "m");
+	tap_ok(c.nerr == 0 && c.azure.ms_peering == CFG_YES && c.azure.ms_peering_line == 6,
+	       "MicrosoftPeering = yes parsed, with its line");
+	config_free(&c);
+#define MSP MINIMAL "[Azure]\nMicrosoftPeering = sometimes\nMicrosoftPeering = no\n"
+	expect_errors(MSP, sizeof(MSP) - 1,
+		      "x:6: invalid MicrosoftPeering 'sometimes' (use yes, no)\n",
+		      "MicrosoftPeering: an invalid value is an error");
+
+	/* encodings */
+	expect_errors("\xef\xbb\xbf" MINIMAL, sizeof(MINIMAL) + 2, "",
+		      "a UTF-8 byte order mark is skipped");
+	{
+		char u16[256];
+		size_t n = 0;
+		const char *p;
+
+		u16[n++] = (char)0xff;
+		u16[n++] = (char)0xfe;
+		for (p = MINIMAL; *p; p++) {
+			u16[n++] = *p;
+			u16[n++] = 0;
+		}
+		expect_errors(u16, n, "x:1: UTF-16 text (a UTF-16 or UTF-32 byte order mark): save the file as UTF-8\n",
+			      "UTF-16LE with a byte order mark: one error");
+		expect_errors(u16 + 3, n - 3,
+			      "x:1: UTF-16 text (every other byte NUL): save the file as UTF-8\n",
+			      "UTF-16BE without a byte order mark: one error");
+	}
+#define NUL6 MINIMAL "[Policy]\nPrefix = 10.0.0.0/8\0 er\n"
+	expect_errors(NUL6, sizeof(NUL6) - 1,
+		      "x:6: NUL byte in line\n", "a NUL byte later in a file is an error at its line");
+
+	/* lengths: 4096 bytes in a line are fine, 4097 are not */
+	for (i = 0; i < 2; i++) {
+		static const char head[] = MINIMAL "#", tail[] = "\n[Policy]\nPrefix = 10.0.0.0/8 er\n";
+		char *big = malloc(CFG_MAX_LINE + sizeof(head) + sizeof(tail));
+		size_t n = 0;
+
+		memcpy(big, head, sizeof(head) - 1);
+		n += sizeof(head) - 1;
+		memset(big + n, 'x', CFG_MAX_LINE - 1 + i);
+		n += CFG_MAX_LINE - 1 + i;
+		memcpy(big + n, tail, sizeof(tail) - 1);
+		n += sizeof(tail) - 1;
+		f = fmemopen(big, n, "r");
+		e = config_parse(&c, f, "l", 0);
+		fclose(f);
+		err = errors_text(&c);
+		if (!i)
+			tap_ok(e == 0 && c.npfx == 1, "a line of exactly %u bytes is fine", CFG_MAX_LINE);
+		else
+			tap_ok(e == 1 && !strcmp(err, "l:5: line longer than 4096 bytes\n") &&
+			       c.npfx == 1 && c.last_line == 7,
+			       "a line of %u bytes is an error at its line; the next lines are read", CFG_MAX_LINE + 1);
+		free(err);
+		free(big);
+		config_free(&c);
+	}
+	/* 64 MiB without a newline: stops at the limit, memory stays flat */
+	e = parse_gen(&c, "", 64U << 20);
+	err = errors_text(&c);
+	tap_ok(e == 1 && !strcmp(err, "gen: larger than 16 MiB, the limit for a config file\n"),
+	       "a 64 MiB line: one error, read no further than 16 MiB");
+	free(err);
+	config_free(&c);
+	e = parse_gen(&c, "# padding to the limit, exactly\n", CFG_MAX_FILE);
+	tap_ok(e > 0 && !strstr(c.err[0].msg, "larger than"),
+	       "exactly 16 MiB is read (then: missing sections)");
+	config_free(&c);
+	{
+		FILE *t = fopen(".big.conf.tmp", "w");
+
+		if (t) {
+			(void)!ftruncate(fileno(t), (off_t)CFG_MAX_FILE + 1);
+			fclose(t);
+		}
+		config_parse_file(&c, ".big.conf.tmp", 0);
+		unlink(".big.conf.tmp");
+		err = errors_text(&c);
+		tap_ok(c.nerr == 1 && !strcmp(err, ".big.conf.tmp: larger than 16 MiB, the limit for a config file\n"),
+		       "a regular file over 16 MiB is refused before reading it");
+		free(err);
+		config_free(&c);
+	}
+	config_parse_file(&c, "fixtures", 0);
+	err = errors_text(&c);
+	tap_ok(c.nerr == 1 && !strcmp(err, "fixtures: Is a directory\n"),
+	       "a directory is one clear error");
+	free(err);
+	config_free(&c);
+
+	/* a flood of bad lines stops at CFG_MAX_ERRORS */
+	e = parse_gen(&c, "garbage\n", 8 * 1000);
+	tap_ok(e == CFG_MAX_ERRORS + 1 && c.last_line == CFG_MAX_ERRORS &&
+	       strstr(c.err[e - 1].msg, "gen:100: too many errors, stopping here"),
+	       "1000 bad lines: %u errors, then one 'too many errors'", CFG_MAX_ERRORS);
+	config_free(&c);
+}
+
+/* Is @s valid UTF-8 (RFC 3629)?  The test's own, independent check. */
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned int cp, need, k;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			need = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			need = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			need = 3;
+			cp = s[i] & 0x07;
+		} else {
+			return false;
+		}
+		for (k = 1; k <= need; k++) {
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += need + 1;
+	}
+	return true;
+}
+
+/*
+ * Random bytes, and random mixes of config fragments and random bytes,
+ * through the parser, the rules, the printer and the JSON writer: nothing
+ * aborts (ASan and UBSan watch), every error names the file, the JSON is
+ * UTF-8.  A fixed seed, so a failure can be replayed.
+ */
+static void test_random_bytes(void)
+{
+	static const char *const frags[] = {
+		"[ExpressRoute]\n", "[VPN]\n", "[Underlay]\n", "[Policy]\n", "[Azure]\n",
+		"Device = er0\n", "Device = vti0\n", "Gateway = 192.0.2.1\n",
+		"Gateway = ::ffff:1.2.3.4\n", "Probe = 224.0.0.1\n", "Peer = 203.0.113.10\n",
+		"Prefix = 10.0.0.0/8 er vpn\n", "Prefix = 169.254.0.0/16 vpn\n",
+		"Prefix = 52.96.0.0/14 vpn\n", "Prefix = ::/0 er\n", "ProbeInterval = 10ms\n",
+		"MicrosoftPeering = yes\n", "VpnType = DynamicRouting\n", "Deployment = classic\n",
+		"GatewaySubnet = 10.0.0.0/28\n", "#", "=", "\n", "\xef\xbb\xbf", "\xff\xfe", "\0",
+	};
+	unsigned int seed = 0x1c0ffee, iter, bad = 0, nonutf8 = 0;
+	size_t nfr = sizeof(frags) / sizeof(frags[0]);
+	struct timespec t0, t1;
+	double ms;
+
+	setenv("ERCX_PROCFS_ROOT", "fixtures/procfs/none", 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (iter = 0; iter < 3000; iter++) {
+		char in[2048], *out = NULL;
+		size_t n = 0, want = (size_t)rand_r(&seed) % sizeof(in), i, olen = 0;
+		struct findings fs = { 0 };
+		struct config c;
+		FILE *f, *m;
+
+		while (n < want) {
+			if (iter % 3 && rand_r(&seed) % 2) {
+				const char *fr = frags[(size_t)rand_r(&seed) % nfr];
+				size_t l = fr[0] ? strlen(fr) : 1;
+
+				if (n + l > want)
+					break;
+				memcpy(in + n, fr, l);
+				n += l;
+			} else {
+				in[n++] = (char)rand_r(&seed);
+			}
+		}
+		f = fmemopen(in, n ? n : 1, "r");
+		if (!n)
+			fgetc(f);
+		config_parse(&c, f, "rnd", 0);
+		fclose(f);
+		if (!c.nerr)
+			rules_check(&c, &fs);
+		m = open_memstream(&out, &olen);
+		config_print(&c, m);	/* raw values: not JSON, only must not crash */
+		fclose(m);
+		free(out);
+		out = NULL;
+		m = open_memstream(&out, &olen);
+		json_init(true, false, m);
+		json_begin();
+		open_json_array("errors");
+		for (i = 0; i < c.nerr; i++) {
+			print_string(PRINT_JSON, NULL, NULL, c.err[i].msg);
+			bad += strncmp(c.err[i].msg, "rnd", 3) != 0;
+		}
+		close_json_array();
+		findings_print_json(&fs);
+		json_end();
+		fclose(m);
+		json_init(false, false, NULL);
+		nonutf8 += !utf8_valid((unsigned char *)out, olen);
+		free(out);
+		findings_free(&fs);
+		config_free(&c);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	tap_ok(bad == 0, "3000 random inputs: no abort, every error names the file (%.0f ms)", ms);
+	tap_ok(nonutf8 == 0, "3000 random inputs: the JSON of their errors is valid UTF-8 (%u not)",
+	       nonutf8);
+	unsetenv("ERCX_PROCFS_ROOT");
 }
 
 int main(void)
@@ -506,5 +824,7 @@ int main(void)
 	test_numbers();
 	test_prefixes();
 	test_scale();
+	test_robustness();
+	test_random_bytes();
 	return tap_done();
 }

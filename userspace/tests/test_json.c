@@ -75,6 +75,18 @@ int main(void)
 	check_escape("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"", "other controls");
 	check_escape("caf\xc3\xa9 /", "\"caf\xc3\xa9 /\"", "UTF-8 and slash unchanged");
 	check_escape("", "\"\"", "empty");
+	/* not UTF-8: one U+FFFD per byte that starts no well-formed sequence */
+	check_escape("\xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf",
+		     "\"\xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf\"",
+		     "UTF-8 of 3 and 4 bytes, up to U+10FFFF, unchanged");
+	check_escape("a\xff" "b\xfe", "\"a\\ufffd" "b\\ufffd\"", "bytes FF FE");
+	check_escape("\x80\xbf", "\"\\ufffd\\ufffd\"", "lone continuation bytes");
+	check_escape("\xc0\xaf\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"",
+		     "overlong forms");
+	check_escape("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", "a UTF-16 surrogate");
+	check_escape("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"", "above U+10FFFF");
+	check_escape("x\xe2\x82", "\"x\\ufffd\\ufffd\"", "a sequence cut by the end of the string");
+	check_escape("\xc3\xa9\xc3", "\"\xc3\xa9\\ufffd\"", "valid, then a cut one");
 
 	begin(true, false);
 	sample();

@@ -9,6 +9,7 @@
  * (a fake /proc and /sys); without it a directory that does not exist is
  * used, so the host's devices never leak into a result.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,7 +264,7 @@ static void test_no_azure(void)
 	struct config c;
 	FILE *f;
 	static const char text[] =
-		"[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n"
+		"[ExpressRoute]\nDevice = er0\nGateway = 192.0.2.1\n[VPN]\nDevice = vti0\n"
 		"[Policy]\nPrefix = 10.0.0.0/8 er\n";
 
 	setenv(ERCX_PROCFS_ROOT_ENV, NO_PROCFS, 1);
@@ -291,6 +292,12 @@ static void test_scale(void)
 	double ms;
 
 	config_init(&c, "scale");
+	/* gateways of both families: path-no-gateway quiet, path-address-steered scans */
+	c.er.gw.set4 = c.er.gw.set6 = true;
+	inet_pton(AF_INET, "192.0.2.1", &c.er.gw.v4);
+	inet_pton(AF_INET6, "fd00:e1::1", &c.er.gw.v6);
+	c.vpn.gw.set4 = true;
+	inet_pton(AF_INET, "169.254.21.1", &c.vpn.gw.v4);
 	c.npfx = c.cap_pfx = 100000;
 	c.pfx = calloc(c.npfx, sizeof(*c.pfx));
 	if (!c.pfx)
