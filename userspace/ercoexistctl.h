@@ -54,6 +54,14 @@ void nl_close(struct nl *nl);
  */
 int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 	    char *msg, size_t msglen);
+/*
+ * Whether @nlh is a whole message within the @left bytes received: what
+ * mnl_nlmsg_ok() checks, without its signed comparison (libmnl 1.0.4 lets
+ * an nlmsg_len of 2^31 or more through as a negative int).
+ */
+bool nl_msg_ok(const struct nlmsghdr *nlh, int left);
+/* Whether @nlh's payload holds at least @len bytes (a fixed header) */
+bool nl_payload_ok(const struct nlmsghdr *nlh, size_t len);
 
 /*
  * Open the ercoexist family.  Returns an exit status: EXIT_OK, or

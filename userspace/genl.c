@@ -100,6 +100,19 @@ static void get_extack(const struct nlmsghdr *nlh, unsigned int off,
 		snprintf(msg, len, "missing required attribute %d", miss);
 }
 
+bool nl_msg_ok(const struct nlmsghdr *nlh, int left)
+{
+	return left >= (int)sizeof(*nlh) &&
+	       nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)left;
+}
+
+bool nl_payload_ok(const struct nlmsghdr *nlh, size_t len)
+{
+	return nlh->nlmsg_len >= NLMSG_HDRLEN &&
+	       nlh->nlmsg_len - NLMSG_HDRLEN >= len;
+}
+
 int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 	    char *msg, size_t msglen)
 {
@@ -130,7 +143,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 			goto out;
 		}
 		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
+		for (nlh = (struct nlmsghdr *)buf; nl_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			if (nlh->nlmsg_seq != req->nlmsg_seq ||
 			    nlh->nlmsg_pid != nl->portid)
@@ -141,7 +154,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 				unsigned int off = sizeof(*e);
 
-				if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e)) {
+				if (!nl_payload_ok(nlh, sizeof(*e))) {
 					ret = -EBADMSG;
 					goto out;
 				}
@@ -152,7 +165,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 				goto out;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
-				if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+				if (nl_payload_ok(nlh, sizeof(int))) {
 					ret = *(const int *)mnl_nlmsg_get_payload(nlh);
 					if (ret)
 						get_extack(nlh, sizeof(int), msg, msglen);

@@ -82,7 +82,8 @@ int monitor_parse_event(const struct nlmsghdr *nlh, uint16_t family, struct even
 	const struct nlattr *a;
 	struct timespec ts;
 
-	if (nlh->nlmsg_type != family || g->cmd != ERCX_CMD_EVENT)
+	if (nlh->nlmsg_type != family || !nl_payload_ok(nlh, sizeof(*g)) ||
+	    g->cmd != ERCX_CMD_EVENT)
 		return 0;
 	memset(e, 0, sizeof(*e));
 	mnl_attr_for_each(a, nlh, sizeof(*g)) {
@@ -201,7 +202,7 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		}
 		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left) &&
+		for (nlh = (struct nlmsghdr *)buf; nl_msg_ok(nlh, left) &&
 		     (!count || seen < count); nlh = mnl_nlmsg_next(nlh, &left)) {
 			struct event e;
 

@@ -69,6 +69,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWRULE)
 		return MNL_CB_OK;
+	if (!nl_payload_ok(nlh, sizeof(*frh)))
+		return MNL_CB_ERROR;
 	memset(&f, 0, sizeof(f));
 	f.is_rule = true;
 	f.family = frh->family;
@@ -116,7 +118,11 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 	struct found f;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_protocol != RTPROT_ERCOEXIST)
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	if (!nl_payload_ok(nlh, sizeof(*rtm)))
+		return MNL_CB_ERROR;
+	if (rtm->rtm_protocol != RTPROT_ERCOEXIST)
 		return MNL_CB_OK;
 	memset(&f, 0, sizeof(f));
 	f.family = rtm->rtm_family;
@@ -473,6 +479,8 @@ static int getroute_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return MNL_CB_OK;
+	if (!nl_payload_ok(nlh, sizeof(*rtm)))
+		return MNL_CB_ERROR;
 	if (rtm->rtm_type != RTN_UNICAST && rtm->rtm_type != RTN_LOCAL)
 		return MNL_CB_OK;	/* unreachable, blackhole, ...: no device */
 	mnl_attr_for_each(a, nlh, sizeof(*rtm))

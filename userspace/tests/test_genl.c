@@ -295,8 +295,48 @@ static void test_underlay_event(void)
 	free(out);
 }
 
+/* Replies read defensively: whole messages, fixed headers present */
+static void test_msg_bounds(void)
+{
+	union {
+		struct nlmsghdr h;
+		char b[64];
+	} u;
+	struct nlmsghdr *nlh = &u.h;
+	char *out;
+	int parsed;
+
+	memset(&u, 0, sizeof(u));
+	nlh->nlmsg_len = NLMSG_HDRLEN;
+	tap_ok(nl_msg_ok(nlh, NLMSG_HDRLEN), "a bare header fits its 16 bytes");
+	tap_ok(!nl_msg_ok(nlh, NLMSG_HDRLEN - 1), "not in 15 bytes");
+	nlh->nlmsg_len = NLMSG_HDRLEN - 1;
+	tap_ok(!nl_msg_ok(nlh, 64), "nlmsg_len shorter than the header: refused");
+	nlh->nlmsg_len = 65;
+	tap_ok(!nl_msg_ok(nlh, 64), "nlmsg_len past what was received: refused");
+	nlh->nlmsg_len = 0x80000010U;
+	tap_ok(!nl_msg_ok(nlh, 64),
+	       "nlmsg_len 2^31 + 16: refused (libmnl's mnl_nlmsg_ok says %s)",
+	       mnl_nlmsg_ok(nlh, 64) ? "ok" : "not ok");
+
+	nlh->nlmsg_len = NLMSG_LENGTH(20);
+	tap_ok(nl_payload_ok(nlh, 20), "a 20-byte payload holds a 20-byte header");
+	tap_ok(!nl_payload_ok(nlh, 21), "... but not a 21-byte one");
+	nlh->nlmsg_len = 8;
+	tap_ok(!nl_payload_ok(nlh, 0), "nlmsg_len under the header: no payload");
+
+	/* an event shorter than its genl header is not an event */
+	nlh->nlmsg_len = NLMSG_HDRLEN + 2;
+	nlh->nlmsg_type = FAMILY;
+	((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd = ERCX_CMD_EVENT;
+	out = event_output(false, nlh, &parsed);
+	tap_ok(!parsed, "an event cut inside its genl header is ignored");
+	free(out);
+}
+
 int main(void)
 {
+	test_msg_bounds();
 	test_underlay_encoding();
 	test_showconf_round_trip();
 	test_underlay_event();
