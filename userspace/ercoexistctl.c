@@ -33,10 +33,45 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: " PROG_NAME " [-j|--json] [-p|--pretty] [-V|--version] [-h|--help] COMMAND\n");
+	fprintf(f, "Usage: " PROG_NAME " [-j|--json] [-p|--pretty] [-n|--netns NETNS] [-V|--version]\n"
+		"                    [-h|--help] COMMAND [--help]\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 	fprintf(f, "Exit status: 0 ok, 1 usage or config error, 2 kernel refused, 3 module not loaded.\n");
+}
+
+/* "Usage: ercoexistctl SYNTAX" and the description under it */
+static void cmd_usage(FILE *f, size_t i)
+{
+	const char *u = commands[i].usage, *d = strstr(u, "  ");
+
+	if (!d) {
+		fprintf(f, "Usage: " PROG_NAME " %s\n", u);
+		return;
+	}
+	fprintf(f, "Usage: " PROG_NAME " %.*s\n", (int)(d - u), u);
+	d += strspn(d, " ");
+	fprintf(f, "%c%s.\n", d[0] >= 'a' && d[0] <= 'z' ? d[0] - 'a' + 'A' : d[0], d + 1);
+}
+
+int cmd_no_args(int argc, char **argv, const char *cmd)
+{
+	size_t i;
+
+	if (argc < 2)
+		return -1;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, cmd))
+			break;
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		if (i < sizeof(commands) / sizeof(commands[0]))
+			cmd_usage(stdout, i);
+		return EXIT_OK;
+	}
+	fprintf(stderr, PROG_NAME " %s: takes no argument ('%s')\n", cmd, argv[1]);
+	if (i < sizeof(commands) / sizeof(commands[0]))
+		cmd_usage(stderr, i);
+	return EXIT_USAGE;
 }
 
 /* rules_route_dev for the host rules: the kernel's route to @addr */
@@ -57,6 +92,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -65,13 +101,17 @@ int main(int argc, char **argv)
 	int c;
 
 	rules_route_dev = route_dev_name;
-	while ((c = getopt_long(argc, argv, "+jpVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpn:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			G.json = true;
 			break;
 		case 'p':
 			G.pretty = true;
+			break;
+		case 'n':
+			if (netns_enter(optarg))
+				return EXIT_USAGE;
 			break;
 		case 'V':
 			printf(PROG_NAME " " PROG_VERSION "\n");

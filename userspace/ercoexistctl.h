@@ -60,6 +60,15 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
  * an nlmsg_len of 2^31 or more through as a negative int).
  */
 bool nl_msg_ok(const struct nlmsghdr *nlh, int left);
+
+/*
+ * For a COMMAND that takes no argument: -1 to go on; else the exit status
+ * (EXIT_OK after printing the usage on stdout for -h/--help, EXIT_USAGE
+ * after printing it on stderr for anything else).
+ */
+int cmd_no_args(int argc, char **argv, const char *usage);
+/* Run in the network namespace NAME (as `ip -n NAME`): 0 or -1 (printed) */
+int netns_enter(const char *name);
 /* Whether @nlh's payload holds at least @len bytes (a fixed header) */
 bool nl_payload_ok(const struct nlmsghdr *nlh, size_t len);
 

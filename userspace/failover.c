@@ -100,10 +100,9 @@ usage:
 
 int cmd_auto(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "Usage: " PROG_NAME " auto\n");
-		return EXIT_USAGE;
-	}
+	int ret = cmd_no_args(argc, argv, "auto");
+
+	if (ret >= 0)
+		return ret;
 	return set_mode(ERCX_CMD_AUTO, -1);
 }

@@ -16,11 +16,9 @@ int cmd_flush(int argc, char **argv)
 	struct nl nl;
 	int ret, err;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "Usage: " PROG_NAME " flush\n");
-		return EXIT_USAGE;
-	}
+	ret = cmd_no_args(argc, argv, "flush");
+	if (ret >= 0)
+		return ret;
 	ret = rtnl_flush();
 	err = genl_open(&nl);
 	if (err)

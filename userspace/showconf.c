@@ -15,11 +15,9 @@ int cmd_showconf(int argc, char **argv)
 	struct nl nl;
 	int ret;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "Usage: " PROG_NAME " showconf\n");
-		return EXIT_USAGE;
-	}
+	ret = cmd_no_args(argc, argv, "showconf");
+	if (ret >= 0)
+		return ret;
 	ret = genl_open(&nl);
 	if (ret)
 		return ret;

@@ -374,11 +374,9 @@ int cmd_status(int argc, char **argv)
 	size_t i;
 	int ret;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "Usage: " PROG_NAME " status\n");
-		return EXIT_USAGE;
-	}
+	ret = cmd_no_args(argc, argv, "status");
+	if (ret >= 0)
+		return ret;
 	ret = genl_open(&nl);
 	if (ret)
 		return ret;

@@ -7,10 +7,15 @@ _ercoexistctl()
 	_init_completion || return
 
 	local cmds="load check showconf status failover auto monitor flush"
-	local globals="-j --json -p --pretty -V --version -h --help"
+	local globals="-j --json -p --pretty -n --netns -V --version -h --help"
+	if [[ $prev == -n || $prev == --netns ]]; then
+		COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | awk '{print $1}')" -- "$cur"))
+		return
+	fi
 	local i cmd=
 	for ((i = 1; i < cword; i++)); do
 		case "${words[i]}" in
+		-n | --netns) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac

@@ -136,6 +136,27 @@ run check --help
 [ $rc -eq 0 ] && grep -q "check \[--strict\]" "$T/out" && [ ! -s "$T/err" ]
 ok $? "check --help: usage on stdout, exit 0"
 
+# Every command: COMMAND --help prints its usage on stdout and exits 0
+for c in load check showconf status failover auto monitor flush; do
+	run "$c" --help
+	[ $rc -eq 0 ] && grep -q "^Usage: ercoexistctl $c\b" "$T/out" && [ ! -s "$T/err" ]
+	ok $? "$c --help: usage on stdout, exit 0"
+done
+for c in showconf status auto flush; do
+	run "$c" extra
+	[ $rc -eq 1 ] && grep -q "^ercoexistctl $c: takes no argument ('extra')" "$T/err" &&
+		grep -q "^Usage: ercoexistctl $c\b" "$T/err" && [ ! -s "$T/out" ]
+	ok $? "$c extra: refused with its usage on stderr, exit 1"
+done
+
+# -n NETNS as with ip -n: a namespace that does not exist is one clear error
+run -n ercx-no-such-ns status
+[ $rc -eq 1 ] && grep -qx "ercoexistctl: -n ercx-no-such-ns: /run/netns/ercx-no-such-ns: No such file or directory" "$T/err"
+ok $? "-n with a missing namespace: named in the error, exit 1"
+run -n ../etc status
+[ $rc -eq 1 ] && grep -q "invalid namespace name '../etc'" "$T/err"
+ok $? "-n with a path: refused"
+
 # The same keys whatever the result; -j never repeats the findings on stderr
 for f in fixtures/good-spec.conf fixtures/bad-syntax.conf fixtures/rules/azure-vpn-type.fail.conf; do
 	run -j check "$f"
