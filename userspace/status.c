@@ -437,12 +437,14 @@ int cmd_status(int argc, char **argv)
 	print_u64(PRINT_ANY, "errors", ", errors %llu\n", s.stats[ERCX_STATS_A_MSS_ERRORS]);
 	close_json_object();
 
+	/* durations in the text as the config writes them (3s, 500ms) */
 	print_uint(PRINT_JSON, "failback_delay_ms", NULL, s.failback_ms);
-	print_text("failback delay: %ums", s.failback_ms);
+	print_text("failback delay: %s", format_duration(s.failback_ms, t, sizeof(t)));
 	if (s.has_failback_eff) {
 		open_json_object("failback");
-		print_uint(PRINT_ANY, "effective_ms", " (effective %ums",
-			   s.failback_eff_ms);
+		print_uint(PRINT_JSON, "effective_ms", NULL, s.failback_eff_ms);
+		print_text(" (effective %s",
+			   format_duration(s.failback_eff_ms, t, sizeof(t)));
 		print_uint(PRINT_ANY, "penalty", ", penalty %u", s.damp_penalty);
 		print_bool(PRINT_JSON, "pending", NULL, s.failback_pending);
 		print_text("%s)", s.failback_pending ? ", ER pending" : "");
