@@ -23,6 +23,7 @@ static const struct {
 	{ "check", cmd_check, "check [--strict] FILE|-    validate only (syntax + Azure coexistence limits)" },
 	{ "showconf", cmd_showconf, "showconf                   print the kernel's policy as a loadable config file" },
 	{ "status", cmd_status, "status                     paths, active path, counters, transitions, prefixes" },
+	{ "get", cmd_get, "get ADDR                   the prefix ADDR falls in, the path it takes now and why" },
 	{ "failover", cmd_failover, "failover [--to vpn|er]     force traffic to a path (default: vpn) until `auto'" },
 	{ "auto", cmd_auto, "auto                       return to automatic selection (failback rules apply)" },
 	{ "monitor", cmd_monitor, "monitor [--count N]        print events as they happen (JSON: one object per line)" },

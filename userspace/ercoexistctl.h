@@ -165,6 +165,7 @@ int cmd_load(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_showconf(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_get(int argc, char **argv);
 int cmd_failover(int argc, char **argv);
 int cmd_auto(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);

@@ -510,3 +510,175 @@ int cmd_status(int argc, char **argv)
 	config_free(&c);
 	return EXIT_OK;
 }
+
+/* ------------------------------------------------------------------------ */
+/* get ADDR: which prefix an address falls in, its path now, and why         */
+
+static bool prefix_covers(const struct cfg_prefix *p, int family,
+			  const uint8_t *a)
+{
+	unsigned int full = p->plen / 8, rest = p->plen % 8;
+
+	if (p->family != family)
+		return false;
+	if (memcmp(p->addr, a, full))
+		return false;
+	return !rest || !((p->addr[full] ^ a[full]) & (0xff00 >> rest));
+}
+
+/*
+ * The longest prefix covering @a, and the one whose path is in force: the
+ * kernel's answer for the longest match (its dump's path) comes from the
+ * longest covering prefix that the chosen path reaches.
+ */
+static void get_match(const struct config *c, int family, const uint8_t *a,
+		      const struct cfg_prefix **lm, const struct cfg_prefix **eff)
+{
+	size_t i;
+
+	*lm = NULL;
+	*eff = NULL;
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *p = &c->pfx[i];
+
+		if (prefix_covers(p, family, a) && (!*lm || p->plen > (*lm)->plen))
+			*lm = p;
+	}
+	if (!*lm || (*lm)->path == ERCX_PATH_NONE)
+		return;
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *p = &c->pfx[i];
+
+		if (prefix_covers(p, family, a) &&
+		    (p->via & (1U << ((*lm)->path - 1))) &&
+		    (!*eff || p->plen > (*eff)->plen))
+			*eff = p;
+	}
+}
+
+static void get_why(const struct status *s, const struct cfg_prefix *lm,
+		    char *why, size_t len)
+{
+	const struct path_status *er = &s->path[0];
+
+	if (s->mode != ERCX_MODE_AUTO) {
+		snprintf(why, len, "mode %s (ercoexistctl failover; auto undoes it)",
+			 mode_name((unsigned int)s->mode));
+	} else if (lm->path == ERCX_PATH_NONE) {
+		snprintf(why, len, "no usable path: NoPath = %s",
+			 s->nopath == ERCX_NOPATH_DROP ? "drop (ICMP unreachable)" :
+			 "pass (main routing table)");
+	} else if (lm->path == ERCX_PATH_ER) {
+		snprintf(why, len, "ER usable, preferred");
+	} else if (!(lm->via & ERCX_VIA_ER)) {
+		snprintf(why, len, "only the VPN reaches this prefix");
+	} else if (s->failback_pending) {
+		snprintf(why, len, "ER up, waiting for the failback delay");
+	} else {
+		snprintf(why, len, "ER %s (%s)", state_name((unsigned int)er->state),
+			 reason_name((unsigned int)er->reason));
+	}
+}
+
+static void print_prefix_via(const char *key, const char *fmt,
+			     const struct cfg_prefix *p)
+{
+	char pb[PREFIX_STRLEN];
+
+	open_json_object(key);
+	print_string(PRINT_ANY, "prefix", fmt, format_prefix(p, pb, sizeof(pb)));
+	open_json_array("via");
+	if (p->via & ERCX_VIA_ER)
+		print_string(PRINT_ANY, NULL, " %s", "er");
+	if (p->via & ERCX_VIA_VPN)
+		print_string(PRINT_ANY, NULL, " %s", "vpn");
+	close_json_array();
+	close_json_object();
+}
+
+int cmd_get(int argc, char **argv)
+{
+	static struct status s;
+	const struct cfg_prefix *lm = NULL, *eff = NULL;
+	char buf[256] = { 0 }, msg[256], why[160];
+	uint8_t a[16] = { 0 };
+	struct nlmsghdr *nlh;
+	bool loaded = false;
+	struct config c;
+	struct nl nl;
+	int family, ret;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("Usage: " PROG_NAME " get ADDR\n"
+		       "The policy prefix ADDR falls in, the path it takes now and why.\n");
+		return EXIT_OK;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "Usage: " PROG_NAME " get ADDR\n");
+		return EXIT_USAGE;
+	}
+	if (inet_pton(AF_INET, argv[1], a) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, argv[1], a) == 1) {
+		family = AF_INET6;
+	} else {
+		fprintf(stderr, PROG_NAME " get: '%s' is not an IPv4 or IPv6 address\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+
+	ret = genl_open(&nl);
+	if (ret)
+		return ret;
+	memset(&s, 0, sizeof(s));
+	nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
+	ret = nl_talk(&nl, nlh, status_cb, &s, msg, sizeof(msg));
+	if (ret) {
+		nl_close(&nl);
+		return report_refused(ret, msg);
+	}
+	config_init(&c, "kernel");
+	if (s.loaded) {
+		ret = kernel_get_config(&nl, &c, &loaded);
+		if (ret) {
+			nl_close(&nl);
+			config_free(&c);
+			return ret;
+		}
+	}
+	nl_close(&nl);
+	if (loaded)
+		get_match(&c, family, a, &lm, &eff);
+
+	json_begin();
+	print_uint(PRINT_JSON, "schema", NULL, 1);
+	print_string(PRINT_ANY, "address", "%s", argv[1]);
+	print_bool(PRINT_JSON, "policy_loaded", NULL, loaded);
+	print_string(PRINT_JSON, "mode", NULL, mode_name((unsigned int)s.mode));
+	if (!lm) {
+		print_null(PRINT_JSON, "match", NULL);
+		print_string(PRINT_JSON, "path", NULL, "main");
+		print_string(PRINT_ANY, "why", ": not steered (%s)\n",
+			     loaded ? "no policy prefix covers it: main routing table" :
+			     "no policy loaded");
+		json_end();
+		config_free(&c);
+		return EXIT_OK;
+	}
+	print_prefix_via("match", "\n  prefix: %s via", lm);
+	print_string(PRINT_ANY, "path", "\n  path: %s", path_name(lm->path));
+	if (eff && eff != lm)
+		print_prefix_via("in_force", ", by %s via", eff);
+	else
+		print_null(PRINT_JSON, "in_force", NULL);
+	get_why(&s, lm, why, sizeof(why));
+	print_string(PRINT_ANY, "why", "\n  why: %s", why);
+	print_string(PRINT_ANY, "er_state", "\n  paths: er %s",
+		     state_name((unsigned int)s.path[0].state));
+	print_string(PRINT_ANY, "vpn_state", ", vpn %s",
+		     state_name((unsigned int)s.path[1].state));
+	print_text(", mode %s\n", mode_name((unsigned int)s.mode));
+	json_end();
+	config_free(&c);
+	return EXIT_OK;
+}

@@ -137,7 +137,7 @@ run check --help
 ok $? "check --help: usage on stdout, exit 0"
 
 # Every command: COMMAND --help prints its usage on stdout and exits 0
-for c in load check showconf status failover auto monitor flush; do
+for c in load check showconf status get failover auto monitor flush; do
 	run "$c" --help
 	[ $rc -eq 0 ] && grep -q "^Usage: ercoexistctl $c\b" "$T/out" && [ ! -s "$T/err" ]
 	ok $? "$c --help: usage on stdout, exit 0"
@@ -148,6 +148,10 @@ for c in showconf status auto flush; do
 		grep -q "^Usage: ercoexistctl $c\b" "$T/err" && [ ! -s "$T/out" ]
 	ok $? "$c extra: refused with its usage on stderr, exit 1"
 done
+
+run get not-an-address
+[ $rc -eq 1 ] && grep -qx "ercoexistctl get: 'not-an-address' is not an IPv4 or IPv6 address" "$T/err"
+ok $? "get with something that is not an address: named in the error, exit 1"
 
 # -n NETNS as with ip -n: a namespace that does not exist is one clear error
 run -n ercx-no-such-ns status
