@@ -200,6 +200,11 @@ void ercx_event_mode(struct ercx_net *en, u8 reason);
 void ercx_event_underlay(struct ercx_net *en, u64 packets);
 void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason);
 
+/* reject.c */
+void ercx_send_unreach4(struct sk_buff *skb, unsigned int hook);
+void ercx_send_unreach6(struct net *net, struct sk_buff *skb,
+			unsigned int hook);
+
 /* hooks.c */
 void ercx_hooks_init(struct ercx_net *en);
 int ercx_hooks_register(struct ercx_net *en);

@@ -25,8 +25,6 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_reject.h>
-#include <net/netfilter/ipv6/nf_reject.h>
 
 #include "ercoexist.h"
 
@@ -295,7 +293,7 @@ static unsigned int ercx_in4(void *priv, struct sk_buff *skb,
 
 	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
-		nf_send_unreach(skb, ICMP_NET_UNREACH, state->hook);
+		ercx_send_unreach4(skb, state->hook);
 		return NF_DROP;
 	}
 
@@ -327,7 +325,7 @@ static unsigned int ercx_out4(void *priv, struct sk_buff *skb,
 	if (idx && unlikely(ercx_probe_sk(en, skb->sk)))
 		return NF_ACCEPT;
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
-		nf_send_unreach(skb, ICMP_NET_UNREACH, state->hook);
+		ercx_send_unreach4(skb, state->hook);
 		return NF_DROP;
 	}
 
@@ -411,7 +409,7 @@ static unsigned int ercx_in6(void *priv, struct sk_buff *skb,
 
 	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
-		nf_send_unreach6(state->net, skb, ICMPV6_NOROUTE, state->hook);
+		ercx_send_unreach6(state->net, skb, state->hook);
 		return NF_DROP;
 	}
 
@@ -442,7 +440,7 @@ static unsigned int ercx_out6(void *priv, struct sk_buff *skb,
 	if (idx && unlikely(ercx_probe_sk(en, skb->sk)))
 		return NF_ACCEPT;
 	if (idx && !ercx_steer(en, pol, skb, idx)) {
-		nf_send_unreach6(state->net, skb, ICMPV6_NOROUTE, state->hook);
+		ercx_send_unreach6(state->net, skb, state->hook);
 		return NF_DROP;
 	}
 

@@ -138,12 +138,19 @@ load_module() {
 		echo "guest: $ERCX_KO not built"
 		return 1
 	fi
-	# The module's own dependencies (netfilter, ...) come from modprobe.
-	for dep in $(modinfo -F depends "$ERCX_KO" 2>/dev/null | tr ',' ' '); do
-		modprobe "$dep" 2>/dev/null
-	done
+	# A bare insmod, as a user runs it on a gateway: nothing is loaded for
+	# it first, and it needs no module that a stock kernel has not loaded
+	# (modinfo's depends is empty; NoPath = drop's ICMP is in kmod/reject.c)
+	local deps pre
+	deps=$(modinfo -F depends "$ERCX_KO" 2>/dev/null)
+	pre=$(awk '$1 ~ /^nf_reject_ipv[46]$/ { printf "%s ", $1 }' /proc/modules)
 	out=$(insmod "$ERCX_KO" 2>&1)
 	rc=$?
+	if [ $rc = 0 ] && [ -n "$deps" ]; then
+		rc=1 out="loaded, but modinfo says depends=$deps: a gateway's bare insmod fails"
+	elif [ $rc = 0 ] && [ -n "$pre" ]; then
+		rc=1 out="loaded, but ${pre}was already loaded: not a bare insmod"
+	fi
 	printf '%s\n%s\n' "$rc" "$out" >"$OUT/insmod.txt"
 	[ $rc = 0 ] || { echo "guest: insmod $ERCX_KO failed: $out"; return 1; }
 }
