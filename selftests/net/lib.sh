@@ -118,14 +118,11 @@ have_module_file() { [ -f "$ERCX_KO" ]; }
 have_ctl() { [ -x "$ERCX_CTL" ]; }
 module_loaded() { grep -q '^ercoexist ' /proc/modules; }
 
-# Load the module (and its dependencies); 0 when it is loaded afterwards.
+# Load the module with a bare insmod (it depends on no other module); 0
+# when it is loaded afterwards.
 module_load() {
 	module_loaded && return 0
 	[ -f "$ERCX_KO" ] || return 1
-	local dep
-	for dep in $(modinfo -F depends "$ERCX_KO" 2>/dev/null | tr ',' ' '); do
-		modprobe "$dep" 2>/dev/null
-	done
 	insmod "$ERCX_KO" 2>&1 | sed 's/^/# insmod: /' >&2
 	module_loaded
 }
@@ -217,15 +214,40 @@ wait_until() {
 # ---------------------------------------------------------------- json
 
 # json_get 'EXPR' < json: EXPR is a python expression over j, e.g.
-# j["paths"]["er"]["state"]; prints the value (strings unquoted)
+# j["paths"]["er"]["state"]; prints the value (strings unquoted, dicts and
+# lists as JSON).  Answered by one python per suite (jsonsrv.py, started
+# below) over a loopback TCP connection that bash opens itself: no process
+# per call, where a python start costs seconds on the debug kernel.  Until
+# the server listens, or if it cannot, a python per call answers.
+JSRV_DIR=/run/ercx-jsrv.$$
+_jsrv_start() {
+	[ -x "$PY" ] && [ -d /run ] && [ -w /run ] || return 0
+	mkdir -p "$JSRV_DIR" 2>/dev/null || return 0
+	"$PY" "$ERCX_REPO/selftests/net/jsonsrv.py" "$JSRV_DIR" $$ \
+		</dev/null >/dev/null 2>&1 &
+}
+
 json_get() {
-	"$PY" -c '
+	local in out port fd
+	IFS= read -r -d '' in
+	if [ -s "$JSRV_DIR/port" ] && read -r port <"$JSRV_DIR/port" &&
+	   { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+		printf '%s\0%s\0' "$1" "$in" >&"$fd"
+		IFS= read -r -d '' out <&"$fd"
+		exec {fd}>&-
+		case "$out" in
+		0*) printf '%s\n' "${out#0}"; return 0 ;;
+		1*) printf 'json_get: %s\n' "${out#1}" >&2; return 1 ;;
+		esac
+	fi
+	printf '%s' "$in" | "$PY" -c '
 import json, sys
 j = json.load(sys.stdin)
 v = eval(sys.argv[1], {"j": j})
 print(v if not isinstance(v, (dict, list)) else json.dumps(v))
 ' "$1"
 }
+_jsrv_start
 
 # ---------------------------------------------------------------- kernel log
 

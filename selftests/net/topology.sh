@@ -365,27 +365,42 @@ ping_from() {
 	esac
 }
 
+# _path_counts: "ER_TX VTI_TX AZ_ER4 AZ_ER6 AZ_VPN4 AZ_VPN6" now: gw's
+# er0/vti0 tx packets and azure's counters, in two processes (each costs
+# about a second on the debug kernel)
+_path_counts() {
+	local d=/sys/class/net t er vti er4=0 er6=0 vpn4=0 vpn6=0 name n
+	t=$(nsx gw awk 'BEGIN { for (i = 1; i < ARGC; i++) { v = 0; if ((getline v < ARGV[i]) <= 0) v = 0; printf "%s ", v } }' \
+		$d/er0/statistics/tx_packets $d/vti0/statistics/tx_packets)
+	while read -r name n; do
+		case "$name" in
+		er4) er4=$n ;; er6) er6=$n ;; vpn4) vpn4=$n ;; vpn6) vpn6=$n ;;
+		esac
+	done < <(nsx azure nft list counters table inet azure 2>/dev/null |
+		awk '$1 == "counter" { c = $2 } $1 == "packets" { print c, $2 }')
+	read -r er vti <<<"$t"
+	echo "${er:-0} ${vti:-0} $er4 $er6 $vpn4 $vpn6"
+}
+
 # path_snapshot: remember gw's er0/vti0 tx packets and azure's counters
 path_snapshot() {
-	SNAP_ER_TX=$(dev_stat gw er0 tx_packets)
-	SNAP_VTI_TX=$(dev_stat gw vti0 tx_packets)
-	SNAP_AZ_ER4=$(nft_counter azure inet azure er4)
-	SNAP_AZ_ER6=$(nft_counter azure inet azure er6)
-	SNAP_AZ_VPN4=$(nft_counter azure inet azure vpn4)
-	SNAP_AZ_VPN6=$(nft_counter azure inet azure vpn6)
+	read -r SNAP_ER_TX SNAP_VTI_TX SNAP_AZ_ER4 SNAP_AZ_ER6 SNAP_AZ_VPN4 SNAP_AZ_VPN6 \
+		< <(_path_counts)
 }
 
 # path_delta: sets D_ER_TX D_VTI_TX D_AZ_ER D_AZ_VPN (family of the last
 # path_of call) since path_snapshot
 path_delta() {	# 4|6
-	D_ER_TX=$(($(dev_stat gw er0 tx_packets) - SNAP_ER_TX))
-	D_VTI_TX=$(($(dev_stat gw vti0 tx_packets) - SNAP_VTI_TX))
+	local er vti er4 er6 vpn4 vpn6
+	read -r er vti er4 er6 vpn4 vpn6 < <(_path_counts)
+	D_ER_TX=$((er - SNAP_ER_TX))
+	D_VTI_TX=$((vti - SNAP_VTI_TX))
 	if [ "$1" = 6 ]; then
-		D_AZ_ER=$(($(nft_counter azure inet azure er6) - SNAP_AZ_ER6))
-		D_AZ_VPN=$(($(nft_counter azure inet azure vpn6) - SNAP_AZ_VPN6))
+		D_AZ_ER=$((er6 - SNAP_AZ_ER6))
+		D_AZ_VPN=$((vpn6 - SNAP_AZ_VPN6))
 	else
-		D_AZ_ER=$(($(nft_counter azure inet azure er4) - SNAP_AZ_ER4))
-		D_AZ_VPN=$(($(nft_counter azure inet azure vpn4) - SNAP_AZ_VPN4))
+		D_AZ_ER=$((er4 - SNAP_AZ_ER4))
+		D_AZ_VPN=$((vpn4 - SNAP_AZ_VPN4))
 	fi
 }
 
