@@ -102,12 +102,13 @@ v=$(cat "$PARAM")
 [ "$v" = 1048576 ]
 tap_result $? "max_prefixes defaults to 1048576 ($v)"
 
-mkconf() {	# FILE N: N /24 prefixes on two dummy devices
+mkconf() {	# FILE N: N /24 prefixes on two dummy devices (ER via 192.0.2.1)
 	/usr/bin/python3 - "$1" "$2" <<'PY'
 import sys
 n = int(sys.argv[2])
 with open(sys.argv[1], "w") as f:
-    f.write("[ExpressRoute]\nDevice = d-er\n[VPN]\nDevice = d-vpn\n[Policy]\n")
+    f.write("[ExpressRoute]\nDevice = d-er\nGateway = 192.0.2.1\n"
+            "[VPN]\nDevice = d-vpn\n[Policy]\n")
     for i in range(n):
         f.write("Prefix = %d.%d.%d.0/24 er vpn\n"
                 % (11 + i // 65536, (i // 256) % 256, i % 256))
@@ -123,7 +124,8 @@ mkconf "$W/p100k.conf" 100000
 # long as the namespace).
 printf '%s\n' '#!/bin/bash' \
 	'ip link add d-er type dummy && ip link add d-vpn type dummy &&' \
-	'ip link set d-er up && ip link set d-vpn up || exit 90' \
+	'ip link set d-er up && ip link set d-vpn up &&' \
+	'ip addr add 192.0.2.2/30 dev d-er || exit 90' \
 	"\"$ERCX_CTL\" load \"\$1\" 2>&1" \
 	'rc=$?' \
 	"\"$ERCX_CTL\" -j status >\"\$2\" 2>&1" \
