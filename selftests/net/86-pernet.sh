@@ -13,10 +13,13 @@
 #  (c) its first policy (on dummy devices) registers the device tracking:
 #      ip link set down / up / del show in status, the counters count;
 #  (d) deleting namespaces with and without a policy, and rmmod with both
-#      alive, keep the kernel log clean.
-# No user-visible difference tells the old code (every namespace paid at
-# creation) from the new one except the cost: (b)-(d) pass on both; (a) is
-# the measurement.
+#      alive, keep the kernel log clean;
+#  (e) exact, where the kernel has kprobe events (6.1, 6.12; the debug
+#      lane's kernel is built without KPROBES): kprobes on
+#      register_netdevice_notifier_net and the per-CPU allocator count the
+#      calls made from the module: 0 for 20 new namespaces, 1 each on the
+#      first policy, 0 on a reload.  This is the point that fails on the
+#      code before the lazy setup (one of each per namespace at creation).
 DIR=$(dirname "$(readlink -f "$0")")
 # shellcheck source=selftests/net/lib.sh
 . "$DIR/lib.sh"
@@ -36,6 +39,8 @@ case "$(uname -r)" in
 *-debug) N=${ERCX_PERNET_N:-50} ROUNDS=${ERCX_PERNET_ROUNDS:-1} ;;
 esac
 W=/run/ercx-pernet
+TR=/sys/kernel/tracing
+KPROBES=0
 cleanup() {
 	local i
 	for i in $(seq "$N"); do
@@ -44,13 +49,32 @@ cleanup() {
 	ip netns del ercxpn-s1 2>/dev/null
 	ip netns del ercxpn-s2 2>/dev/null
 	topo_cleanup
+	if [ "$KPROBES" = 1 ]; then
+		echo 0 >"$TR/events/kprobes/enable"
+		echo >"$TR/kprobe_events"
+	fi
 	module_load >/dev/null 2>&1
 }
 trap cleanup EXIT
 rm -rf "$W"
 mkdir -p "$W"
 
-tap_plan 18
+# The exact call counts of (e) need kprobe events: Debian's 6.1 and 6.12
+# have them, the debug lane's kernel is built without KPROBES (selftests/
+# README lists this).
+KP_PLAN=1
+case "$(uname -r)" in *-debug) KP_PLAN=0 ;; esac
+[ -e "$TR/kprobe_events" ] || mount -t tracefs nodev "$TR" 2>/dev/null
+if [ -e "$TR/kprobe_events" ]; then
+	# 6.12's allocation profiling turns __alloc_percpu_gfp into a macro
+	PCPU=__alloc_percpu_gfp
+	grep -q ' pcpu_alloc_noprof$' /proc/kallsyms && PCPU=pcpu_alloc_noprof
+	echo >"$TR/kprobe_events"
+	echo "p:kprobes/ercx_pn_nb register_netdevice_notifier_net caller=\$stack0:symbol" >>"$TR/kprobe_events" &&
+		echo "p:kprobes/ercx_pn_pcpu $PCPU caller=\$stack0:symbol" >>"$TR/kprobe_events" &&
+		KPROBES=1
+fi
+tap_plan $((21 + 3 * KP_PLAN))
 dmesg_mark
 
 # ---- (a) the cost of a namespace that has no policy
@@ -213,21 +237,40 @@ tap_result $? "ercoexistctl -j status: no policy, mode auto, no active path ($st
 cat >"$W/dummy.conf" <<EOF
 [ExpressRoute]
 Device = d-er
+Gateway = 192.0.2.1
 [VPN]
 Device = d-vpn
 [Policy]
 FailbackDelay = 0
 Prefix = 10.99.0.0/16 er vpn
+Prefix = fd99::/32 vpn
 EOF
 out=$(ctl load "$W/dummy.conf" 2>&1)
 tap_result $? "first policy loaded in the namespace$(echo "$out" | grep -v 'warning\[' | head -n 1 | sed 's/^./: &/')"
 st=$(status_get 'j["paths"]["er"]["state"], j["paths"]["vpn"]["state"], j["active_path"], j["paths"]["er"]["tx_packets"]')
 [ "$st" = "('up', 'up', 'er', 0)" ]
 tap_result $? "both paths up, ER active, counters start at 0 ($st)"
+# get ADDR: the prefix, the path now and why, IPv4 and IPv6, and an
+# address outside every prefix
+g1=$(ctl -j get 10.99.1.1 | json_get 'j["match"]["prefix"], j["path"], j["why"]')
+g2=$(ctl -j get fd99::1 | json_get 'j["match"]["prefix"], j["path"], j["why"]')
+g3=$(ctl -j get 192.0.2.99 | json_get 'j["match"], j["path"]')
+[ "$g1" = "('10.99.0.0/16', 'er', 'ER usable, preferred')" ] &&
+	[ "$g2" = "('fd99::/32', 'vpn', 'only the VPN reaches this prefix')" ] &&
+	[ "$g3" = "(None, 'main')" ]
+tap_result $? "get: 10.99.1.1 $g1; fd99::1 $g2; 192.0.2.99 $g3"
+
+# -n NETNS, as ip -n: the same view from outside the namespace
+st2=$("$ERCX_CTL" -n "$ERCX_NS-gw" -j status | json_get 'j["paths"]["er"]["state"], j["paths"]["vpn"]["state"], j["active_path"], j["paths"]["er"]["tx_packets"]')
+[ "$st2" = "$st" ] && [ "$("$ERCX_CTL" -j status | json_get 'j["policy_loaded"]')" = False ]
+tap_result $? "ercoexistctl -n $ERCX_NS-gw status from the initial namespace shows gw's policy ($st2), plain status the initial namespace's (none)"
 
 nsx gw ip link set d-er down
 wait_status 50 'j["paths"]["er"]["state"], j["paths"]["er"]["reason"], j["active_path"]' "('down', 'admin-down', 'vpn')"
 tap_result $? "ip link set d-er down: ER down (admin-down), VPN active ($(status_get 'j["paths"]["er"]["state"], j["paths"]["er"]["reason"], j["active_path"]'))"
+g1=$(ctl -j get 10.99.1.1 | json_get 'j["path"], j["why"]')
+[ "$g1" = "('vpn', 'ER down (admin-down)')" ]
+tap_result $? "get 10.99.1.1 with ER down: $g1"
 nsx gw ip link set d-er up
 wait_status 50 'j["paths"]["er"]["state"], j["active_path"]' "('up', 'er')"
 tap_result $? "ip link set d-er up: ER up and active again ($(status_get 'j["paths"]["er"]["state"], j["active_path"]'))"
@@ -256,12 +299,63 @@ j = json.load(sys.stdin)
 sys.exit(0 if not j.get("loaded") and j.get("stats") is not None else 1)'
 tap_result $? "after flush: no policy, STATUS_GET still answers with counters"
 
+# ---- (e) exact: what the module calls when a namespace is born
+# kprobes on the two costs (netdevice notifier registration, per-CPU
+# allocation), counting only the calls whose return address is in the
+# module: none for namespaces without a policy, one each on the first
+# policy, none on a reload.  The code before the lazy setup made one of
+# each per namespace at creation.
+if [ "$KPROBES" = 1 ]; then
+	kp_count() {	# EVENT: calls from the module since kp_reset
+		grep -c "ercx_pn_$1: .*\[ercoexist\]" "$TR/trace"
+	}
+	kp_reset() { : >"$TR/trace"; }
+	echo 1 >"$TR/events/kprobes/enable"
+	kp_reset
+	for i in $(seq 20); do
+		ip netns add "ercxpn$i"
+	done
+	nb=$(kp_count nb) pc=$(kp_count pcpu)
+	diag "20 namespaces created: $nb notifier registrations and $pc per-CPU allocations from the module"
+	[ "$nb" = 0 ] && [ "$pc" = 0 ]
+	tap_result $? "20 namespaces without a policy: no netdevice notifier, no per-CPU allocation by the module (kprobes: $nb, $pc)"
+	ip -n ercxpn1 link add d-er type dummy
+	ip -n ercxpn1 link add d-vpn type dummy
+	ip -n ercxpn1 link set d-er up
+	ip -n ercxpn1 link set d-vpn up
+	ip -n ercxpn1 addr add 192.0.2.2/30 dev d-er
+	kp_reset
+	out=$(ip netns exec ercxpn1 "$ERCX_CTL" load "$W/dummy.conf" 2>&1)
+	rc=$?
+	nb=$(kp_count nb) pc=$(kp_count pcpu)
+	[ $rc = 0 ] && [ "$nb" = 1 ] && [ "$pc" = 1 ]
+	tap_result $? "the first policy: exactly one notifier registration and one per-CPU allocation (kprobes: $nb, $pc; load: $(echo "$out" | head -n 1))"
+	kp_reset
+	ip netns exec ercxpn1 "$ERCX_CTL" load "$W/dummy.conf" >/dev/null 2>&1
+	ip netns exec ercxpn1 "$ERCX_CTL" flush >/dev/null 2>&1
+	ip netns exec ercxpn1 "$ERCX_CTL" load "$W/dummy.conf" >/dev/null 2>&1
+	nb=$(kp_count nb) pc=$(kp_count pcpu)
+	[ "$nb" = 0 ] && [ "$pc" = 0 ]
+	tap_result $? "reload, flush and load again: nothing set up twice (kprobes: $nb, $pc)"
+	echo 0 >"$TR/events/kprobes/enable"
+	for i in $(seq 20); do
+		ip netns del "ercxpn$i"
+	done
+elif [ "$KP_PLAN" = 1 ]; then
+	for i in 1 2 3; do
+		tap_notok "(e) $i: cannot set kprobes on register_netdevice_notifier_net and ${PCPU:-the per-CPU allocator} in $TR"
+	done
+fi
+
 # ---- (d) exits: namespaces with and without a policy, then rmmod
 ctl load "$W/dummy.conf" >/dev/null 2>&1
 ns_create nopol
 ns_create pol
 ip -n "$ERCX_NS-pol" link add d-er type dummy
 ip -n "$ERCX_NS-pol" link add d-vpn type dummy
+ip -n "$ERCX_NS-pol" link set d-er up
+ip -n "$ERCX_NS-pol" link set d-vpn up
+ip -n "$ERCX_NS-pol" addr add 192.0.2.2/30 dev d-er
 nsx pol "$ERCX_CTL" load "$W/dummy.conf" >/dev/null 2>&1
 ip netns del "$ERCX_NS-gw"
 tap_result $? "ip netns del of a namespace holding a policy"
