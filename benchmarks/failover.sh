@@ -420,9 +420,15 @@ bench_frr() {	# BFD_MS
 main() {
 	local s fast
 	require_root
-	require_cmds ip nft ping iperf3 vtysh
+	require_cmds ip nft ping iperf3
 	[ -x "$UDPS" ] || { echo "bench: $UDPS not built" >&2; exit 1; }
-	[ -x "$FRR_BIN/bgpd" ] || { echo "bench: FRR not installed" >&2; exit 1; }
+	# FRR only when an FRR system runs (SYSTEMS="ercoexist linux" needs none)
+	case " $BENCH_SYSTEMS " in
+	*" frr-"*)
+		require_cmds vtysh
+		[ -x "$FRR_BIN/bgpd" ] || { echo "bench: FRR not installed" >&2; exit 1; }
+		;;
+	esac
 	rm -rf "$BENCH_OUT"
 	mkdir -p "$BENCH_OUT"
 	{
