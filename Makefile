@@ -5,8 +5,9 @@
 #   make deps       install every Debian package the build, tests and demo need
 #   make check      host unit tests, then the VM kselftests on Debian's 6.1 and 6.12
 #   make demo       boot a VM with the SPEC topology and show a failover
-#   make bench-failover  the failover benchmark against FRR in the VM (not part
-#                   of check): RUNS=10 CASES="down blackhole" KERNEL=6.12 ...
+#   make bench-failover  the failover benchmark against FRR and stock Linux in
+#                   the VM (not part of check): RUNS=10
+#                   CASES="carrier down blackhole" KERNEL=6.12 ...
 #                   (benchmarks/README.md); results in benchmarks/results/
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel
 #   make fuzz       the core's libFuzzer targets (MSS rewrite, prefix table),

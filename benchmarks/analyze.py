@@ -87,6 +87,9 @@ def direction(tx, rx, rate, t_fail, t_restore):
 def label(system, variant):
     if system == 'ercoexist':
         return 'ercoexist (probe %s ms x %s)' % (variant[2:], MULT)
+    if system == 'linux':
+        return 'stock Linux (ignore_routes_with_linkdown, backup route)'
+
     if system.startswith('frr'):
         return 'FRR bgpd+bfdd (BFD %s ms x 3)' % variant[3:]
     return '%s %s' % (system, variant)
@@ -114,7 +117,7 @@ def ratio(a, b):
     if a is None or b is None:
         return 'n/a'
     if b == 0:
-        return '- (both 0)' if a == 0 else 'inf (FRR 0)'
+        return '- (both 0)' if a == 0 else 'inf (baseline 0)'
     return '%.3f' % (a / b)
 
 
@@ -205,7 +208,12 @@ def main():
                             '%.2f' % r['back_s'] if r['back_s'] is not None else ''])
 
     cases = [c for c in info.get('cases', 'down blackhole').split()]
-    case_name = {'down': '(a) ER device down (carrier loss)',
+    # "carrier" is what "down" measured before 2026-12-07: the raw data of
+    # earlier runs name it "down"
+    case_name = {'carrier': '(a) far-end carrier loss (the ER edge\'s port '
+                            'goes down: gw\'s er0 loses carrier, linkwatch)',
+                 'down': '(d) gw\'s own ER device down (ip link set er0 down '
+                         'on gw)',
                  'blackhole': '(b) silent ER black hole (carrier up)'}
     out = []
     P = out.append
@@ -271,7 +279,7 @@ def main():
                     P('- %s: not counted: no failover (nothing reached azure '
                       'by the VPN while ER was down)' % r['id'])
         P('')
-        if case == 'down':
+        if case in ('down', 'carrier'):
             P('Target (SPEC 6): < 5 ms.')
         elif case == 'blackhole':
             P('Target (SPEC 6): <= ProbeInterval x ProbeMultiplier + 5 ms '
@@ -304,16 +312,17 @@ def main():
                 med([r['rev']['lost_fb'] for r in rs]))
     P('')
 
-    P('## Ratios ercoexist / FRR (medians)')
+    P('## Ratios ercoexist / FRR and stock Linux (medians)')
     P('')
     P('Below 1: ercoexist converges faster (loses less).  fwd and rev as '
       'above.')
     P('')
-    P('| Case | ercoexist | vs FRR | fwd ratio | rev ratio |')
+    P('| Case | ercoexist | vs | fwd ratio | rev ratio |')
     P('|---|---|---|---|---|')
     for case in cases + ['c-' + c for c in cases]:
         ek = sorted(k for k in meds if k[0] == case and k[1] == 'ercoexist')
-        fk = sorted(k for k in meds if k[0] == case and k[1].startswith('frr'))
+        fk = sorted(k for k in meds if k[0] == case and
+                    (k[1].startswith('frr') or k[1] == 'linux'))
         if case in cases:
             ek += sorted(k for k in na if k[0] == case and k[1] == 'ercoexist')
         for e in ek:
@@ -509,7 +518,9 @@ def plot(groups, cases, path, na):
             panels.append((case, series, lo, hi))
     if not panels:
         return False
-    names = {'down': '(a) ER device down', 'blackhole': '(b) silent ER black hole'}
+    names = {'carrier': '(a) far-end carrier loss',
+             'down': '(d) gw\'s own ER device down',
+             'blackhole': '(b) silent ER black hole'}
     g = ['set terminal pngcairo size 1200,%d font ",10"' % (420 * len(panels)),
          'set output "%s"' % path,
          'set multiplot layout %d,1' % len(panels),

@@ -5,18 +5,28 @@
 # (selftests/vm/run.sh --exec): RFC 6412/6413 loss-derived convergence on a
 # constant-rate, sequence-numbered UDP stream between onprem (10.1.0.2) and
 # azure (10.17.1.10), both directions at once, in the topology of
-# selftests/net/topology.sh; ercoexist against FRR (bgpd + bfdd) in the same
-# boot.  Writes raw data only; benchmarks/analyze.py makes the tables.
+# selftests/net/topology.sh; ercoexist against FRR (bgpd + bfdd) and stock
+# Linux in the same boot.  Writes raw data only; benchmarks/analyze.py makes
+# the tables.
 #
 # Environment (defaults):
 #   BENCH_RUNS=10              runs per system and case
-#   BENCH_CASES="down blackhole"
-#                              down: the ER edge's side of the link goes
-#                              down (gw sees carrier loss); blackhole: the ER
-#                              edge drops everything, carrier stays up.
-#                              Failback (case c) is measured in every run,
-#                              when ER comes back.
-#   BENCH_SYSTEMS="ercoexist frr-default frr-fast"
+#   BENCH_CASES="carrier down blackhole"
+#                              carrier: far-end carrier loss, the ER edge's
+#                              side of the link (gw0 in the er namespace)
+#                              goes down and gw's er0 loses its carrier,
+#                              which gw hears of from linkwatch; down: gw's
+#                              own er0 goes admin down (ip link set er0
+#                              down in gw: the notifier runs in that very
+#                              request); blackhole: the ER edge drops
+#                              everything, carrier stays up.  Failback
+#                              (case c) is measured in every run, when ER
+#                              comes back.
+#   BENCH_SYSTEMS="ercoexist linux frr-default frr-fast"
+#                              linux: stock Linux, no module and no daemon:
+#                              ignore_routes_with_linkdown=1 and a backup
+#                              route via the VPN with a higher metric (no
+#                              black-hole detection: n/a there)
 #   BENCH_PROBE_INTERVALS="10 50 300"  ercoexist ProbeInterval (ms), black
 #                              hole case; the down case uses the first
 #   BENCH_PROBE_MULT=3
@@ -43,8 +53,8 @@ REPO=$(cd "$DIR/.." && pwd)
 [ -n "${BENCH_TOPO_HOOK:-}" ] && . "$BENCH_TOPO_HOOK"
 
 : "${BENCH_RUNS:=10}"
-: "${BENCH_CASES:=down blackhole}"
-: "${BENCH_SYSTEMS:=ercoexist frr-default frr-fast}"
+: "${BENCH_CASES:=carrier down blackhole}"
+: "${BENCH_SYSTEMS:=ercoexist linux frr-default frr-fast}"
 : "${BENCH_PROBE_INTERVALS:=10 50 300}"
 : "${BENCH_PROBE_MULT:=3}"
 : "${BENCH_RATE:=1000}"
@@ -79,7 +89,8 @@ _blackhole_nft() {
 
 fail_inject() {	# CASE
 	case "$1" in
-	down) topo_er_edge down ;;
+	carrier) topo_er_edge down ;;
+	down) nsx gw ip link set er0 down ;;
 	blackhole) _blackhole_nft | nsx er nft -f - ;;
 	esac
 }
@@ -88,13 +99,30 @@ fail_inject() {	# CASE
 # (as topo_er_edge up does, in two): under TCG each process start costs
 # ~0.3 s, and a failback in that window would lose the reverse stream at the
 # edge, which is the harness's doing, not the gateway's.
+#
+# gw's own er0 admin down flushed every route through it: the main table's
+# (put back as BGP would, except under FRR, whose bgpd does it) and, for
+# ercoexist, its ER table's default route (a load puts it back: admin guide,
+# "Known limitations").
 fail_restore() {	# CASE
 	case "$1" in
-	down) ip -force -n "$ERCX_NS-er" -batch - >/dev/null 2>&1 <<EOF
+	carrier) ip -force -n "$ERCX_NS-er" -batch - >/dev/null 2>&1 <<EOF
 link set gw0 up
 route replace $ONPREM_NET4 via $GW_ER4
 route replace $ONPREM_NET6 via $GW_ER6
 EOF
+	;;
+	down)
+		case "$SYS" in
+		frr-*) nsx gw ip link set er0 up ;;
+		*) ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
+link set er0 up
+route replace $AZ_NET4 via $ER_GW4 dev er0
+route replace $AZ_NET6 via $ER_GW6 dev er0
+EOF
+		;;
+		esac
+		[ "$SYS" = ercoexist ] && ctl load "$TOPO_CONF" >>"$BENCH_OUT/ercoexistctl.log" 2>&1
 	;;
 	blackhole) nsx er nft delete table inet "$BH_TABLE" ;;
 	esac
@@ -118,6 +146,7 @@ er_carrying() {
 on_er() {
 	case "$SYS" in
 	ercoexist) [ "$(status_get 'j["active_path"]' 2>/dev/null)" = er ] ;;
+	linux) linux_on_er ;;
 	frr-*) frr_on_er ;;
 	esac
 }
@@ -298,10 +327,10 @@ bench_ercoexist() {
 	first=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
 	for cse in $BENCH_CASES; do
 		case "$cse" in
-		down)
+		down|carrier)
 			VARIANT=pi$first
-			ercx_config "$first" || { na ercoexist "$VARIANT" down "load failed"; continue; }
-			run_system_cases down
+			ercx_config "$first" || { na ercoexist "$VARIANT" "$cse" "load failed"; continue; }
+			run_system_cases "$cse"
 			;;
 		blackhole)
 			if [ $probes = unknown ]; then
@@ -321,6 +350,46 @@ bench_ercoexist() {
 		esac
 	done
 	ctl flush >/dev/null 2>&1
+	topo_cleanup
+}
+
+# ---- stock Linux: the kernel's own fallback, no module, no daemon
+
+# linux_on_er: gw's main table routes both families by er0
+linux_on_er() {
+	nsx gw ip -4 route get "$AZ4" 2>/dev/null | grep -q ' dev er0 ' &&
+		nsx gw ip -6 route get "$AZ6" 2>/dev/null | grep -q ' dev er0 '
+}
+
+# Routes whose nexthop device has no carrier are skipped (the nexthop is
+# marked linkdown when the NETDEV_CHANGE notifier runs), and a backup route
+# via the tunnel, with a higher metric, takes over.
+linux_setup() {
+	nsx gw sysctl -qw net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
+		net.ipv6.conf.all.ignore_routes_with_linkdown=1 >/dev/null &&
+		nsx gw ip -4 route add "$AZ_NET4" via "$VPN_VTI4" dev vti0 metric 100 &&
+		nsx gw ip -6 route add "$AZ_NET6" via "$VPN_VTI6" dev vti0 metric 2048
+}
+
+bench_linux() {
+	local cse
+	SYS=linux
+	VARIANT=stock
+	module_loaded && rmmod ercoexist 2>/dev/null
+	topo_setup || { say "topology failed"; return 1; }
+	if ! linux_setup || ! wait_on_er 10; then
+		for cse in $BENCH_CASES; do
+			na linux "$VARIANT" "$cse" "setup failed (sysctl or backup routes)"
+		done
+		topo_cleanup
+		return
+	fi
+	for cse in $BENCH_CASES; do
+		case "$cse" in
+		blackhole) na linux "$VARIANT" blackhole "stock Linux does not detect a black hole (carrier stays up)" ;;
+		*) run_system_cases "$cse" ;;
+		esac
+	done
 	topo_cleanup
 }
 
@@ -351,9 +420,15 @@ bench_frr() {	# BFD_MS
 main() {
 	local s fast
 	require_root
-	require_cmds ip nft ping iperf3 vtysh
+	require_cmds ip nft ping iperf3
 	[ -x "$UDPS" ] || { echo "bench: $UDPS not built" >&2; exit 1; }
-	[ -x "$FRR_BIN/bgpd" ] || { echo "bench: FRR not installed" >&2; exit 1; }
+	# FRR only when an FRR system runs (SYSTEMS="ercoexist linux" needs none)
+	case " $BENCH_SYSTEMS " in
+	*" frr-"*)
+		require_cmds vtysh
+		[ -x "$FRR_BIN/bgpd" ] || { echo "bench: FRR not installed" >&2; exit 1; }
+		;;
+	esac
 	rm -rf "$BENCH_OUT"
 	mkdir -p "$BENCH_OUT"
 	{
@@ -381,6 +456,7 @@ main() {
 		say "=== $s ==="
 		case "$s" in
 		ercoexist) bench_ercoexist ;;
+		linux) bench_linux ;;
 		frr-default) bench_frr 300 ;;
 		frr-fast)
 			if [ -z "${BENCH_FRR_FAST_MS:-}" ]; then

@@ -100,6 +100,20 @@ struct ercx_pstate {
 	u64 since_ns;
 };
 
+/*
+ * What the packet path needs to test a path's device itself (paths.c sets
+ * it under en->lock; hooks.c reads it under RCU): the device, NULL when the
+ * policy's device is not registered, and its carrier_down_count when the
+ * notifier last looked at it.  A device that is not running, has no carrier
+ * or lost its carrier since then is unusable for the packet at once, before
+ * the notifier (linkwatch, a work item) catches up; only the notifier makes
+ * it usable again, after the failback delay.
+ */
+struct ercx_live {
+	const struct net_device __rcu *dev;
+	unsigned int downs;
+};
+
 /* Liveness probe counters of one path (probe.c) */
 struct ercx_probe_stats {
 	u64 sent;
@@ -126,9 +140,13 @@ struct ercx_transition {
 /* Per network namespace */
 struct ercx_net {
 	struct net *net;
-	/* The packet path reads only @policy (RCU) and @usable (READ_ONCE) */
+	/*
+	 * The packet path reads only @policy (RCU), @usable (READ_ONCE) and
+	 * @live (RCU, READ_ONCE)
+	 */
 	struct ercx_policy __rcu *policy;
 	u8 usable;			/* ERCX_USABLE_* */
+	struct ercx_live live[ERCX_NPATHS];
 
 	/*
 	 * The first policy's one-time setup (ercx_net_setup()): @stats and

@@ -12,8 +12,9 @@
  * ones (the tunnel's own ESP and IKE) routed to ER are rerouted by that mark
  * in LOCAL_OUT; whatever still reaches ER in POST_ROUTING is dropped.
  *
- * Runs under RCU in any context: reads only the policy pointer and the
- * usable mask, writes only per-CPU counters and the skb.
+ * Runs under RCU in any context: reads only the policy pointer, the usable
+ * mask and the paths' devices (en->live), writes only per-CPU counters and
+ * the skb.
  */
 
 #include <linux/ip.h>
@@ -121,6 +122,46 @@ static unsigned int ercx_mss(struct ercx_net *en, struct sk_buff *skb,
 }
 
 /*
+ * Is the device of path @p, as the notifier last saw it, still fit to carry
+ * a packet: running, with its carrier, not lost since (carrier_down_count)?
+ * Linkwatch tells the notifier of a carrier change from a work item; until
+ * then the driver drops whatever is routed to a device without carrier.
+ * No device, or one the policy does not name (a policy being replaced):
+ * the usable mask alone decides.
+ */
+static bool ercx_dev_fit(const struct ercx_net *en,
+			 const struct ercx_policy *pol, int p)
+{
+	const struct net_device *dev = rcu_dereference(en->live[p].dev);
+	unsigned long state;
+
+	if (unlikely(!dev) || unlikely(dev->ifindex != pol->path[p].ifindex))
+		return true;
+	state = READ_ONCE(dev->state);
+	return (state & (BIT(__LINK_STATE_START) | BIT(__LINK_STATE_NOCARRIER))) ==
+	       BIT(__LINK_STATE_START) &&
+	       atomic_read(&dev->carrier_down_count) == READ_ONCE(en->live[p].downs);
+}
+
+/*
+ * The usable mask for this packet: the notifier's (failback delay and
+ * probes included), less a path whose device just went down or lost its
+ * carrier.  The packet path only ever takes a path away: giving one back
+ * is the notifier's, after the failback delay.
+ */
+static u8 ercx_usable_now(const struct ercx_net *en,
+			  const struct ercx_policy *pol)
+{
+	u8 usable = READ_ONCE(en->usable);
+
+	if ((usable & ERCX_USABLE_ER) && !ercx_dev_fit(en, pol, ERCX_ER))
+		usable &= ~ERCX_USABLE_ER;
+	if ((usable & ERCX_USABLE_VPN) && !ercx_dev_fit(en, pol, ERCX_VPN))
+		usable &= ~ERCX_USABLE_VPN;
+	return usable;
+}
+
+/*
  * Mark a packet to prefix @idx (1-based) for its selected path.  Returns
  * true when it goes on; false when it was dropped and answered (no path).
  */
@@ -128,7 +169,7 @@ static bool ercx_steer(struct ercx_net *en, const struct ercx_policy *pol,
 		       struct sk_buff *skb, u32 idx)
 {
 	u8 path = ercx_select(ercx_lpm_answers(pol->lpm, idx - 1),
-			      READ_ONCE(en->usable));
+			      ercx_usable_now(en, pol));
 	u32 mark = skb->mark & ~pol->fwmask;
 
 	if (path == ERCX_ANS_NONE) {

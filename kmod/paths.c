@@ -8,6 +8,12 @@
  * the dampening penalty) complete the inputs of the core's state machine,
  * which gives the usable mask read by the packet path and the active path,
  * whose changes are kept as transitions.
+ *
+ * The packet path does not wait for the notifier to stop using a device:
+ * it tests the device itself (en->live, hooks.c).  The notifier hears of a
+ * carrier change from linkwatch, a work item, so a carrier may go down and
+ * come back before it looks; the device's carrier_down_count tells: such a
+ * flap is a down and an up here, and ER waits for the failback delay.
  * Everything here runs in process context under en->lock.
  */
 
@@ -29,6 +35,24 @@ static void ercx_dev_state(const struct net_device *dev, u8 *state, u8 *reason)
 		*reason = ERCX_REASON_UP;
 	if (*reason == ERCX_REASON_UP)
 		*state = ERCX_STATE_UP;
+}
+
+/*
+ * Let the packet path test @dev (NULL: none) for path @p.  The count of
+ * carrier losses starts from now for a device new to the path; for the same
+ * device only the notifier moves it on (ercx_netdev_event()).
+ */
+static void ercx_live_set(struct ercx_net *en, int p,
+			  const struct net_device *dev)
+{
+	struct ercx_live *l = &en->live[p];
+
+	lockdep_assert_held(&en->lock);
+	if (rcu_access_pointer(l->dev) == dev)
+		return;
+	if (dev)
+		WRITE_ONCE(l->downs, atomic_read(&dev->carrier_down_count));
+	rcu_assign_pointer(l->dev, dev);
 }
 
 static void ercx_transition(struct ercx_net *en, u8 from, u8 to, u8 reason)
@@ -189,6 +213,31 @@ static void ercx_failback_work(struct work_struct *work)
 	mutex_unlock(&en->lock);
 }
 
+/*
+ * The device of path @p is up (@state) but lost its carrier since the
+ * notifier last looked: it came back before linkwatch told us.  Record the
+ * loss as a down (committed as a carrier loss, the packet path having
+ * already left the path) so that the up that follows is a failback like any
+ * other: it waits for the delay, and the flap counts for the dampening.
+ * Returns true when it changed the path's state.
+ */
+static bool ercx_carrier_flapped(struct ercx_net *en, int p,
+				 const struct net_device *dev, u8 state)
+{
+	struct ercx_live *l = &en->live[p];
+	unsigned int downs = atomic_read(&dev->carrier_down_count);
+
+	if (rcu_access_pointer(l->dev) != dev || downs == l->downs)
+		return false;
+	WRITE_ONCE(l->downs, downs);
+	if (state != ERCX_STATE_UP || en->path[p].dev_state != ERCX_STATE_UP)
+		return false;
+	if (!ercx_path_set(en, p, ERCX_STATE_DOWN, ERCX_REASON_CARRIER, false))
+		return false;
+	ercx_paths_commit(en, ERCX_REASON_CARRIER);
+	return true;
+}
+
 static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -211,6 +260,16 @@ static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 	}
 
 	mutex_lock(&en->lock);
+	/*
+	 * Whatever the policy: the packet path must not see a device once
+	 * it is unregistered (its readers are done after the synchronize_net()
+	 * that follows this notifier in unregister_netdevice_many())
+	 */
+	if (event == NETDEV_UNREGISTER)
+		for (p = 0; p < ERCX_NPATHS; p++)
+			if (rcu_access_pointer(en->live[p].dev) == dev)
+				RCU_INIT_POINTER(en->live[p].dev, NULL);
+
 	pol = ercx_policy_locked(en);
 	if (!pol || en->dying)
 		goto out;
@@ -218,8 +277,15 @@ static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 	for (p = 0; p < ERCX_NPATHS; p++) {
 		if (pol->path[p].ifindex != dev->ifindex)
 			continue;
-		ercx_dev_state(event == NETDEV_UNREGISTER ? NULL : dev,
-			       &state, &reason);
+		if (event == NETDEV_UNREGISTER) {
+			ercx_dev_state(NULL, &state, &reason);
+			changed |= ercx_path_set(en, p, state, reason, false);
+			continue;
+		}
+		ercx_dev_state(dev, &state, &reason);
+		if (ercx_carrier_flapped(en, p, dev, state))
+			changed = true;
+		ercx_live_set(en, p, dev);
 		changed |= ercx_path_set(en, p, state, reason, false);
 	}
 	if (changed)
@@ -253,6 +319,7 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 	if (!pol) {
 		ercx_er_not_pending(en);
 		for (p = 0; p < ERCX_NPATHS; p++) {
+			ercx_live_set(en, p, NULL);
 			en->sm.link_up[p] = 0;
 			en->path[p].state = ERCX_STATE_DOWN;
 			en->path[p].reason = ERCX_REASON_NONE;
@@ -273,9 +340,15 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 			if (p == ERCX_ER)
 				ercx_er_not_pending(en);
 		}
+		/*
+		 * Found, the device was still listed, or unlisted within this
+		 * RCU section: its NETDEV_UNREGISTER, which clears en->live,
+		 * comes after a grace period and under en->lock, so after us
+		 */
 		rcu_read_lock();
 		dev = dev_get_by_index_rcu(en->net, pol->path[p].ifindex);
 		ercx_dev_state(dev, &state, &reason);
+		ercx_live_set(en, p, dev);
 		rcu_read_unlock();
 		ercx_path_set(en, p, state, reason, fresh);
 	}

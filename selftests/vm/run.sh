@@ -8,7 +8,8 @@
 #          [--exec 'CMD' | --demo | --inject-defects] [--no-build]
 #          [--no-hold-keys] [--no-module] [-v]
 #
-#   default   build the module for the kernel, ercoexistctl and selftests/genl,
+#   default   build the module for the kernel, ercoexistctl, selftests/genl
+#             and build/bench/udpstream,
 #             boot, run every selftests/net/[0-9]*.sh and selftests/genl/run.sh,
 #             print each suite's TAP, then check the guest's kernel log
 #   --exec    insmod the module, run CMD (bash -c), print its output; exit
@@ -51,7 +52,7 @@ hold_keys=1
 no_module=0
 
 usage() {
-	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-1}"
 }
 
@@ -171,6 +172,16 @@ build_for() {	# KVER OUTDIR LOGDIR KDIR [MAKE-ARGS...]
 			tap ok "build ercoexistctl"
 		else
 			tap not-ok "build ercoexistctl (see $log)"
+			tail -n 20 "$log" | sed 's/^/# /' >&2
+		fi
+	fi
+	# the constant-rate stream of the benchmark, which 25-carrier.sh uses
+	if [ -f "$TOP/benchmarks/Makefile" ]; then
+		mkdir -p "$TOP/build/bench"
+		if flock "$TOP/build/.bench.lock" make -C "$TOP/benchmarks" OUT="$TOP/build/bench" >>"$log" 2>&1; then
+			tap ok "build build/bench/udpstream"
+		else
+			tap not-ok "build build/bench/udpstream (see $log)"
 			tail -n 20 "$log" | sed 's/^/# /' >&2
 		fi
 	fi
