@@ -9,7 +9,9 @@
 #                   the VM (not part of check): RUNS=10
 #                   CASES="carrier down blackhole" KERNEL=6.12 ...
 #                   (benchmarks/README.md); results in benchmarks/results/
-#   make lint       checkpatch --strict, sparse and W=1 on every installed kernel
+#   make lint       checkpatch --strict, sparse and W=1 on every installed kernel,
+#                   kernel-doc -Wall and a kernel-doc comment on every
+#                   non-static kernel function
 #   make fuzz       the core's libFuzzer targets (MSS rewrite, prefix table),
 #                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,

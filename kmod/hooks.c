@@ -54,7 +54,17 @@ static void ercx_stats_tx(struct ercx_net *en, int p, unsigned int len)
 	put_cpu_ptr(en->stats);
 }
 
-/* All zero in a namespace that never had a policy (no counters yet) */
+/**
+ * ercx_stats_read() - sum the per-CPU counters of a namespace
+ * @en: the namespace's state
+ * @st: receives the sums
+ *
+ * All zero in a namespace that never had a policy, which has no counters
+ * yet.  Each CPU's counters are read consistently (u64_stats retry loop).
+ *
+ * Context: Process context (status, the underlay guard's work); takes no
+ * lock of its own.
+ */
 void ercx_stats_read(struct ercx_net *en, struct ercx_stats *st)
 {
 	struct ercx_pcpu_stats __percpu *stats = READ_ONCE(en->stats);
@@ -279,12 +289,26 @@ static unsigned int ercx_guard_post(struct ercx_net *en,
 	return NF_DROP;
 }
 
+/**
+ * ercx_guard_init() - set up the underlay guard's event work
+ * @en: the namespace's state, being initialised
+ *
+ * Context: Process context, from the namespace's init.
+ */
 void ercx_guard_init(struct ercx_net *en)
 {
 	INIT_DELAYED_WORK(&en->underlay_work, ercx_guard_work);
 }
 
-/* After the hooks are gone: nothing schedules the work again */
+/**
+ * ercx_guard_exit() - wait for the underlay guard's event work to finish
+ * @en: the namespace's state
+ *
+ * Called after the hooks are gone, so nothing schedules the work again.
+ *
+ * Context: Process context, from the namespace's exit; may sleep.  Not
+ * under en->lock, which the work takes.
+ */
 void ercx_guard_exit(struct ercx_net *en)
 {
 	cancel_delayed_work_sync(&en->underlay_work);
@@ -548,6 +572,15 @@ static const struct nf_hook_ops ercx_hook_tmpl[ERCX_NHOOKS] = {
 	},
 };
 
+/**
+ * ercx_hooks_init() - fill in the namespace's netfilter hook operations
+ * @en: the namespace's state, being initialised
+ *
+ * Copies the six hooks (IPv4 and IPv6 PRE_ROUTING, LOCAL_OUT, POST_ROUTING)
+ * and points their private data at @en.  Registers nothing.
+ *
+ * Context: Process context, from the namespace's init.
+ */
 void ercx_hooks_init(struct ercx_net *en)
 {
 	int i;
@@ -557,10 +590,17 @@ void ercx_hooks_init(struct ercx_net *en)
 		en->hook_ops[i].priv = en;
 }
 
-/*
- * Called under en->lock when the namespace gets a policy, after
- * ercx_net_setup(): the hooks write en->stats without checking it, and
- * their registration publishes the pointer to the packet path.
+/**
+ * ercx_hooks_register() - start steering the namespace's packets
+ * @en: the namespace's state, with its counters allocated
+ *
+ * Called when the namespace gets a policy, after ercx_net_setup(): the
+ * hooks write en->stats without checking it, and their registration
+ * publishes the pointer to the packet path.
+ *
+ * Context: Process context, en->lock held.
+ * Return: 0 on success, -EINVAL when the counters are missing (a bug),
+ * else the error of nf_register_net_hooks().
  */
 int ercx_hooks_register(struct ercx_net *en)
 {
@@ -575,7 +615,15 @@ int ercx_hooks_register(struct ercx_net *en)
 	return err;
 }
 
-/* Called under en->lock on flush and when the namespace goes away */
+/**
+ * ercx_hooks_unregister() - stop steering the namespace's packets
+ * @en: the namespace's state, with its hooks registered
+ *
+ * Called on flush and when the namespace goes away.  Packets already in a
+ * hook may still use the policy until an RCU grace period has passed.
+ *
+ * Context: Process context, en->lock held.
+ */
 void ercx_hooks_unregister(struct ercx_net *en)
 {
 	lockdep_assert_held(&en->lock);

@@ -13,6 +13,14 @@
 
 static void *ercx_inject_leaked;
 
+/**
+ * ercx_inject_defects() - leak an allocation and read freed memory
+ *
+ * Built only with ERCX_INJECT_DEFECTS=1, for the debug lane's test of its
+ * own checks: kmemleak must report the leak and KASAN the use-after-free.
+ *
+ * Context: Process context, from module init; allocates with GFP_KERNEL.
+ */
 void ercx_inject_defects(void)
 {
 	u8 *p, v;

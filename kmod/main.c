@@ -14,6 +14,13 @@
 
 static unsigned int ercx_net_id __read_mostly;
 
+/**
+ * ercx_net() - the module's state in a network namespace
+ * @net: the namespace
+ *
+ * Context: Any context.
+ * Return: the namespace's struct ercx_net, allocated by the netns core.
+ */
 struct ercx_net *ercx_net(const struct net *net)
 {
 	return net_generic(net, ercx_net_id);
@@ -37,11 +44,19 @@ static int __net_init ercx_net_init(struct net *net)
 	return 0;
 }
 
-/*
- * The first POLICY_SET's one-time setup: the per-CPU counters and the
- * netdevice notifier, kept until the namespace dies (flush keeps them).
- * Called before en->lock is taken: registering the notifier takes RTNL,
- * under which the notifier takes en->lock.  On failure nothing changed.
+/**
+ * ercx_net_setup() - the namespace's one-time setup, on its first policy
+ * @en: the namespace's state
+ * @extack: for the reason of a failure
+ *
+ * Allocates the per-CPU counters and registers the netdevice notifier, both
+ * kept until the namespace dies (flush keeps them).  Does nothing when done
+ * before.  On failure nothing changed.
+ *
+ * Context: Process context.  Takes and releases en->setup_lock and RTNL;
+ * must not be called under en->lock, which the notifier takes under RTNL.
+ * Return: 0 on success, -ENOMEM without memory for the counters, else the
+ * error of registering the notifier.
  */
 int ercx_net_setup(struct ercx_net *en, struct netlink_ext_ack *extack)
 {

@@ -638,6 +638,18 @@ static void ercx_event_send(struct ercx_net *en, struct sk_buff *msg,
 	rcu_read_unlock();
 }
 
+/**
+ * ercx_event_path_state() - send %ERCX_EVENT_PATH_STATE for a path
+ * @en: the namespace's state
+ * @p: the path, ERCX_ER or ERCX_VPN
+ *
+ * Carries the path's state and reason from en->path[@p].  Like every
+ * event: sent only when the "events" group has listeners in the namespace
+ * and the namespace is not dying; lost when out of memory (listeners
+ * resync with %ERCX_CMD_STATUS_GET).
+ *
+ * Context: Process context, en->lock held; allocates with GFP_KERNEL.
+ */
 void ercx_event_path_state(struct ercx_net *en, int p)
 {
 	struct sk_buff *msg;
@@ -652,6 +664,14 @@ void ercx_event_path_state(struct ercx_net *en, int p)
 			nla_put_u8(msg, ERCX_A_REASON, en->path[p].reason));
 }
 
+/**
+ * ercx_event_active_path() - send %ERCX_EVENT_ACTIVE_PATH
+ * @en: the namespace's state, en->active already changed
+ * @prev: the previous active path, enum ercx_path
+ * @reason: why it changed, enum ercx_reason
+ *
+ * Context: Process context, en->lock held; allocates with GFP_KERNEL.
+ */
 void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason)
 {
 	struct sk_buff *msg;
@@ -666,6 +686,13 @@ void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason)
 			nla_put_u8(msg, ERCX_A_REASON, reason));
 }
 
+/**
+ * ercx_event_policy() - send %ERCX_EVENT_POLICY after a set or a flush
+ * @en: the namespace's state, en->generation already changed
+ * @prefixes: the new policy's number of prefixes, 0 for a flush
+ *
+ * Context: Process context, en->lock held; allocates with GFP_KERNEL.
+ */
 void ercx_event_policy(struct ercx_net *en, u32 prefixes)
 {
 	struct sk_buff *msg;
@@ -679,6 +706,13 @@ void ercx_event_policy(struct ercx_net *en, u32 prefixes)
 			nla_put_u32(msg, ERCX_A_PREFIX_COUNT, prefixes));
 }
 
+/**
+ * ercx_event_mode() - send %ERCX_EVENT_MODE with the new en->sm.mode
+ * @en: the namespace's state
+ * @reason: %ERCX_REASON_OPERATOR or %ERCX_REASON_AUTO
+ *
+ * Context: Process context, en->lock held; allocates with GFP_KERNEL.
+ */
 void ercx_event_mode(struct ercx_net *en, u8 reason)
 {
 	struct sk_buff *msg;
@@ -692,6 +726,14 @@ void ercx_event_mode(struct ercx_net *en, u8 reason)
 			nla_put_u8(msg, ERCX_A_REASON, reason));
 }
 
+/**
+ * ercx_event_underlay() - send %ERCX_EVENT_UNDERLAY
+ * @en: the namespace's state
+ * @packets: the underlay guard's interventions so far
+ *
+ * Context: Process context (the guard's work, at most one per second),
+ * en->lock held; allocates with GFP_KERNEL.
+ */
 void ercx_event_underlay(struct ercx_net *en, u64 packets)
 {
 	struct sk_buff *msg;
@@ -705,6 +747,16 @@ void ercx_event_underlay(struct ercx_net *en, u64 packets)
 				     ERCX_A_PAD));
 }
 
+/**
+ * ercx_event_probe() - send %ERCX_EVENT_PROBE: the probes' new verdict
+ * @en: the namespace's state
+ * @p: the path, ERCX_ER or ERCX_VPN
+ * @state: enum ercx_path_state: up when answering
+ * @reason: %ERCX_REASON_UP or %ERCX_REASON_PROBE_TIMEOUT
+ *
+ * Context: Process context (the probe work), en->lock held; allocates with
+ * GFP_KERNEL.
+ */
 void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason)
 {
 	struct sk_buff *msg;
@@ -719,6 +771,15 @@ void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason)
 			nla_put_u8(msg, ERCX_A_REASON, reason));
 }
 
+/**
+ * ercx_genl_init() - register the generic netlink family
+ *
+ * Strict validation and a required policy for every operation.  Events are
+ * sent only once the family is registered.
+ *
+ * Context: Process context, from module init.
+ * Return: 0 on success, else the error of genl_register_family().
+ */
 int ercx_genl_init(void)
 {
 	int err;
@@ -731,7 +792,15 @@ int ercx_genl_init(void)
 	return err;
 }
 
-/* No event is sent after this: see ercx_event_send() */
+/**
+ * ercx_genl_exit() - unregister the generic netlink family
+ *
+ * No event is sent after this: ercx_event_send() checks that the family is
+ * live and sends in one RCU read section, which this waits for before it
+ * unregisters the family.
+ *
+ * Context: Process context, from module exit; sleeps (synchronize_rcu()).
+ */
 void ercx_genl_exit(void)
 {
 	WRITE_ONCE(ercx_genl_live, false);

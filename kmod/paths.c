@@ -91,7 +91,16 @@ static void ercx_paths_commit(struct ercx_net *en, u8 reason)
 	ercx_event_active_path(en, prev, reason);
 }
 
-/* The failback delay in force now: the policy's, grown by the dampening */
+/**
+ * ercx_paths_failback_ms() - the failback delay in force now
+ * @en: the namespace's state
+ *
+ * The policy's delay (0 without a policy) grown by the dampening penalty,
+ * after applying the decay due now.
+ *
+ * Context: Process context, en->lock held.
+ * Return: the effective failback delay in milliseconds.
+ */
 u32 ercx_paths_failback_ms(struct ercx_net *en)
 {
 	const struct ercx_policy *pol = ercx_policy_locked(en);
@@ -169,7 +178,17 @@ static bool ercx_path_set(struct ercx_net *en, int p, u8 dev_state,
 	return true;
 }
 
-/* The probes of path @p changed their verdict (probe.c, under en->lock) */
+/**
+ * ercx_paths_probe_changed() - the probes of a path changed their verdict
+ * @en: the namespace's state
+ * @p: the path, ERCX_ER or ERCX_VPN
+ *
+ * Re-derives the path's state from its device's and the probes' verdict
+ * and, when it changed, the usable mask and the active path.  Does nothing
+ * without a policy or in a dying namespace.
+ *
+ * Context: Process context (the probe work), en->lock held.
+ */
 void ercx_paths_probe_changed(struct ercx_net *en, int p)
 {
 	struct ercx_pstate *ps = &en->path[p];
@@ -181,7 +200,16 @@ void ercx_paths_probe_changed(struct ercx_net *en, int p)
 		ercx_paths_commit(en, en->path[p].reason);
 }
 
-/* A probe of path @p went unanswered: a pending failback starts again */
+/**
+ * ercx_paths_probe_missed() - a probe of a path went unanswered
+ * @en: the namespace's state
+ * @p: the path, ERCX_ER or ERCX_VPN
+ *
+ * A pending failback of ER starts its wait again: ER must answer
+ * continuously for the whole delay.
+ *
+ * Context: Process context (the probe work), en->lock held.
+ */
 void ercx_paths_probe_missed(struct ercx_net *en, int p)
 {
 	lockdep_assert_held(&en->lock);
@@ -295,10 +323,20 @@ out:
 	return NOTIFY_DONE;
 }
 
-/*
- * A policy was published (@pol) or flushed (@pol NULL), replacing @old.
+/**
+ * ercx_paths_policy_changed() - re-derive the paths for a new policy
+ * @en: the namespace's state
+ * @old: the replaced policy, or NULL
+ * @pol: the published policy, or NULL for a flush
+ *
  * Paths whose device did not change keep their state, pending failback
- * included.  Called under en->lock, after the pointer swap.
+ * included (restarted with the new policy's delay).  Another ER device or
+ * another failback delay resets the dampening penalty.  A flush takes
+ * every path down.  Ends by committing the usable mask and the active path
+ * with %ERCX_REASON_POLICY.
+ *
+ * Context: Process context, en->lock held, after the pointer swap.  Takes
+ * and releases the RCU read lock.
  */
 void ercx_paths_policy_changed(struct ercx_net *en,
 			       const struct ercx_policy *old,
@@ -358,7 +396,21 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 	ercx_paths_commit(en, ERCX_REASON_POLICY);
 }
 
-/* ERCX_CMD_FAILOVER and ERCX_CMD_AUTO, under en->lock with a policy */
+/**
+ * ercx_paths_set_mode() - set the operator's mode (failover or auto)
+ * @en: the namespace's state, with a policy
+ * @mode: enum ercx_mode
+ * @reason: %ERCX_REASON_OPERATOR (%ERCX_CMD_FAILOVER) or %ERCX_REASON_AUTO
+ *          (%ERCX_CMD_AUTO), for the events
+ *
+ * Forcing a path cancels a pending failback; back to auto from forced-vpn,
+ * an ER that is up waits for the failback delay.  Sends %ERCX_EVENT_MODE
+ * and commits the usable mask and the active path.  Nothing happens when
+ * the mode is unchanged.
+ *
+ * Context: Process context, en->lock held.
+ * Return: 0.
+ */
 int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason)
 {
 	u8 old = en->sm.mode;
@@ -379,6 +431,16 @@ int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason)
 	return 0;
 }
 
+/**
+ * ercx_paths_init() - initial path state of a namespace
+ * @en: the namespace's state, being initialised
+ *
+ * Mode auto, no active path, both paths down; sets up the failback work
+ * and the netdevice notifier block (registered later, by
+ * ercx_paths_track()).
+ *
+ * Context: Process context, from the namespace's init.
+ */
 void ercx_paths_init(struct ercx_net *en)
 {
 	int p;
@@ -393,18 +455,32 @@ void ercx_paths_init(struct ercx_net *en)
 	en->netdev_nb.notifier_call = ercx_netdev_event;
 }
 
-/*
- * Follow the namespace's devices, from its first policy on (see
- * ercx_net_setup()).  Takes RTNL: never call it under en->lock.
+/**
+ * ercx_paths_track() - follow the namespace's devices
+ * @en: the namespace's state
+ *
+ * Registers the netdevice notifier, from the namespace's first policy on
+ * (see ercx_net_setup()).  The registration replays the events of the
+ * devices already there.
+ *
+ * Context: Process context.  Takes RTNL: never call it under en->lock.
+ * Return: 0 on success, else the error of
+ * register_netdevice_notifier_net().
  */
 int ercx_paths_track(struct ercx_net *en)
 {
 	return register_netdevice_notifier_net(en->net, &en->netdev_nb);
 }
 
-/*
- * After pre_exit set en->dying: nothing reschedules the work.  No request
- * runs in a dying namespace, so en->set_up is stable here.
+/**
+ * ercx_paths_exit() - stop following devices and the failback work
+ * @en: the namespace's state, en->dying set by pre_exit
+ *
+ * Nothing reschedules the work once en->dying is set.  No request runs in a
+ * dying namespace, so en->set_up is stable here.
+ *
+ * Context: Process context, from the namespace's exit; takes RTNL and may
+ * sleep.  Not under en->lock.
  */
 void ercx_paths_exit(struct ercx_net *en)
 {

@@ -446,9 +446,20 @@ out:
 	return err;
 }
 
-/*
- * Build a policy from a POLICY_SET request.  Nothing outside the new object
- * is touched; the caller checks the devices and publishes it.
+/**
+ * ercx_policy_parse() - build a policy from a POLICY_SET request
+ * @info: the request, its attributes already validated by the genl policy
+ * @out: receives the new policy on success
+ *
+ * Applies the defaults, checks what the attribute policies cannot (paths,
+ * marks, prefixes) and builds the prefix table.  Nothing outside the new
+ * object is touched; the caller checks the devices and publishes it.
+ *
+ * Context: Process context; allocates with GFP_KERNEL_ACCOUNT.  No lock
+ * needed.
+ * Return: 0 on success; else a negative errno, with the reason in
+ * info->extack: -EINVAL for an invalid attribute or prefix, -EEXIST for a
+ * duplicate prefix, -E2BIG for more prefixes than allowed, -ENOMEM.
  */
 int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 {
@@ -489,10 +500,20 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 	return 0;
 }
 
-/*
- * The devices (both paths, the underlay) must exist in this namespace.
- * Called before the namespace's first-policy setup, and again under en->lock
- * (a device may go away meanwhile); RCU alone protects the lookups.
+/**
+ * ercx_policy_check_devices() - check that the policy's devices exist
+ * @net: the namespace of the request
+ * @pol: the new policy
+ * @info: the request, for the error's attribute and message
+ *
+ * Both paths' devices and the underlay's (if any) must exist in @net.
+ * Called before the namespace's first-policy setup, and again under
+ * en->lock, as a device may go away meanwhile.
+ *
+ * Context: Process context.  Takes and releases the RCU read lock, which
+ * alone protects the lookups.
+ * Return: 0 when all exist, -ENODEV (with info->extack set) when one does
+ * not.
  */
 int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
 			      struct genl_info *info)
@@ -521,6 +542,15 @@ int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
 	return 0;
 }
 
+/**
+ * ercx_policy_free() - free a policy at once
+ * @pol: the policy, or NULL
+ *
+ * Only for a policy that no reader can see: never published, or after a
+ * grace period.  Published policies go through ercx_policy_free_rcu().
+ *
+ * Context: Any context but NMI (kvfree(), from an RCU callback too).
+ */
 void ercx_policy_free(struct ercx_policy *pol)
 {
 	if (!pol)
@@ -535,18 +565,38 @@ static void ercx_policy_rcu(struct rcu_head *head)
 	ercx_policy_free(container_of(head, struct ercx_policy, rcu));
 }
 
+/**
+ * ercx_policy_free_rcu() - free a replaced policy after a grace period
+ * @pol: the policy, no longer published, or NULL
+ *
+ * Context: Any context.  Module exit waits for these with rcu_barrier().
+ */
 void ercx_policy_free_rcu(struct ercx_policy *pol)
 {
 	if (pol)
 		call_rcu(&pol->rcu, ercx_policy_rcu);
 }
 
+/**
+ * ercx_policy_locked() - the namespace's policy, for a writer
+ * @en: the namespace's state
+ *
+ * Context: en->lock held (checked by lockdep).
+ * Return: the published policy, or NULL when there is none.
+ */
 struct ercx_policy *ercx_policy_locked(struct ercx_net *en)
 {
 	return rcu_dereference_protected(en->policy,
 					 lockdep_is_held(&en->lock));
 }
 
+/**
+ * ercx_policy_prefixes() - the number of prefixes of a policy
+ * @pol: the policy, or NULL
+ *
+ * Context: Any context; the caller keeps @pol alive (en->lock or RCU).
+ * Return: the number of prefixes, 0 for NULL.
+ */
 u32 ercx_policy_prefixes(const struct ercx_policy *pol)
 {
 	return pol ? ercx_lpm_count(pol->lpm) : 0;

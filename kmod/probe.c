@@ -457,10 +457,24 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
 	return pr;
 }
 
-/*
- * Build the probers @pol needs into @newp (under en->lock, before the policy
- * is published): a path whose probe configuration did not change keeps its
- * prober, state and counters.  On error nothing changed.
+/**
+ * ercx_probes_prepare() - build the probers a new policy needs
+ * @en: the namespace's state
+ * @pol: the policy about to be published
+ * @newp: receives a prober per path (ERCX_NPATHS entries), NULL for a path
+ *        that does not probe
+ * @extack: for the reason of a failure
+ *
+ * A path whose probe configuration did not change keeps its prober, state
+ * and counters; with other settings but the same device the new prober
+ * inherits the verdict, so a path found dead stays down until a probe is
+ * answered.  New probers are not started: ercx_probes_commit() does that.
+ * On error nothing changed.
+ *
+ * Context: Process context, en->lock held, before the policy is published;
+ * allocates and opens kernel sockets.
+ * Return: 0 on success; -EINVAL when a probing path has no target,
+ * -ENOMEM, or the error of opening a socket.
  */
 int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,
 			struct ercx_prober **newp, struct netlink_ext_ack *extack)
@@ -506,7 +520,17 @@ fail:
 	return err;
 }
 
-/* Drop what ercx_probes_prepare built for a policy that was not published */
+/**
+ * ercx_probes_abort() - drop what ercx_probes_prepare() built
+ * @en: the namespace's state
+ * @newp: the probers it built, for a policy that was not published; all
+ *        NULL afterwards
+ *
+ * Probers kept from the current policy stay.
+ *
+ * Context: Process context, en->lock held.  The new probers never started,
+ * so nothing they run waits for en->lock.
+ */
 void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp)
 {
 	int p;
@@ -520,10 +544,18 @@ void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp)
 	}
 }
 
-/*
- * Install @newp (from ercx_probes_prepare, or all NULL to stop probing) and
- * hand the replaced probers to @oldp, for ercx_probes_free() once en->lock
- * is released.  Then the caller re-evaluates the paths.
+/**
+ * ercx_probes_commit() - install the probers of the published policy
+ * @en: the namespace's state
+ * @newp: from ercx_probes_prepare(), or NULL to stop probing
+ * @oldp: receives the replaced probers (ERCX_NPATHS entries, NULL where
+ *        kept), for ercx_probes_free() once en->lock is released
+ *
+ * Publishes the probe sockets to the LOCAL_OUT hooks and starts the first
+ * round of each new prober right away.  The caller then re-evaluates the
+ * paths.
+ *
+ * Context: Process context, en->lock held.
  */
 void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 			struct ercx_prober **oldp)
@@ -548,7 +580,14 @@ void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 	}
 }
 
-/* Stop and free probers handed out by ercx_probes_commit (no en->lock) */
+/**
+ * ercx_probes_free() - stop and free probers
+ * @probers: ERCX_NPATHS entries from ercx_probes_commit(), each may be NULL;
+ *           all NULL afterwards
+ *
+ * Context: Process context; sleeps while the timers and the works finish.
+ * Not under en->lock, which the probe work takes.
+ */
 void ercx_probes_free(struct ercx_prober **probers)
 {
 	int p;
@@ -559,14 +598,30 @@ void ercx_probes_free(struct ercx_prober **probers)
 	}
 }
 
-/* The probes' verdict on path @p: true when it does not probe.  en->lock. */
+/**
+ * ercx_probe_ok() - the probes' verdict on a path
+ * @en: the namespace's state
+ * @p: the path, ERCX_ER or ERCX_VPN
+ *
+ * Context: en->lock held.
+ * Return: true when the probes answer or the path does not probe.
+ */
 bool ercx_probe_ok(struct ercx_net *en, int p)
 {
 	lockdep_assert_held(&en->lock);
 	return !en->prober[p] || en->prober[p]->up;
 }
 
-/* A snapshot of path @p's probe counters; false when it does not probe */
+/**
+ * ercx_probe_stats() - a snapshot of a path's probe counters
+ * @en: the namespace's state
+ * @p: the path, ERCX_ER or ERCX_VPN
+ * @st: receives the counters, the verdict and the average round trip
+ *
+ * Context: Process context, en->lock held.  Takes and releases the
+ * prober's spinlock, BH-safe.
+ * Return: true with @st filled, false when the path does not probe.
+ */
 bool ercx_probe_stats(struct ercx_net *en, int p, struct ercx_probe_stats *st)
 {
 	struct ercx_prober *pr = en->prober[p];
@@ -585,7 +640,13 @@ bool ercx_probe_stats(struct ercx_net *en, int p, struct ercx_probe_stats *st)
 	return true;
 }
 
-/* The namespace goes away (en->dying is set): stop every prober */
+/**
+ * ercx_probes_exit() - stop every prober of a dying namespace
+ * @en: the namespace's state, en->dying set
+ *
+ * Context: Process context, from the namespace's exit.  Takes and releases
+ * en->lock; sleeps while the probers stop.
+ */
 void ercx_probes_exit(struct ercx_net *en)
 {
 	struct ercx_prober *old[ERCX_NPATHS];

@@ -49,6 +49,12 @@ static int ercx_reply_dst4(struct sk_buff *skb)
  * ercx_send_unreach4() - ICMP network unreachable for an IPv4 packet
  * @skb: the packet, about to be dropped
  * @hook: the netfilter hook it is in (for the checksum verification)
+ *
+ * Nothing is sent for a fragment that is not the first, for a packet whose
+ * transport checksum is wrong, or when no route leads back to the sender.
+ *
+ * Context: A netfilter hook (PRE_ROUTING or LOCAL_OUT), softirq or process
+ * context, RCU read side.
  */
 void ercx_send_unreach4(struct sk_buff *skb, unsigned int hook)
 {
@@ -105,6 +111,12 @@ static bool ercx_csum_ok6(struct sk_buff *skb, unsigned int hook)
  * @net: the namespace of the hook
  * @skb: the packet, about to be dropped
  * @hook: the netfilter hook it is in
+ *
+ * Nothing is sent for a fragment that is not the first, for a packet whose
+ * transport checksum is wrong, or when no route leads back to the sender.
+ *
+ * Context: A netfilter hook (PRE_ROUTING or LOCAL_OUT), softirq or process
+ * context, RCU read side.
  */
 void ercx_send_unreach6(struct net *net, struct sk_buff *skb,
 			unsigned int hook)

@@ -35,47 +35,24 @@ struct ercx_lpm;	/* immutable once built; readers need no lock */
 /* The most prefixes one table takes (ercx_lpm_build: -E2BIG beyond) */
 #define ERCX_LPM_MAX_PREFIXES	BIT(24)
 
-/*
- * Check one prefix: family, plen range, no host bits, via not 0.
- * Returns 0 or a negative errno; *why (may be NULL) gets a static message.
- */
+/* Check one prefix: family, plen range, no host bits, via not 0 */
 int ercx_prefix_check(const struct ercx_prefix *p, const char **why);
 
-/*
- * Build a table from @n prefixes (any order).  Fails with -EINVAL (a prefix
- * fails ercx_prefix_check), -EEXIST (the same prefix twice; *bad is the
- * index of the second occurrence), -E2BIG (@n > ERCX_LPM_MAX_PREFIXES) or
- * -ENOMEM; on failure *bad (may be NULL) is the index of the offending
- * prefix, or -1, and *out is NULL.  On success *out owns a copy (IPv4
- * prefixes with addr[4..15] zeroed); @pfx may be freed.  @n may be 0.
- * Process context only (allocates with GFP_KERNEL, may reschedule).
- */
+/* Build and free a table (process context only; kernel-doc in lpm.c) */
 int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		   u32 n, s32 *bad);
 void ercx_lpm_free(struct ercx_lpm *lpm);
 
 /*
- * Longest-prefix match over all prefixes of the table.  Returns the index
- * (0-based, in the order given to ercx_lpm_build) plus one of the matching
- * prefix, or 0 when none matches (or @lpm is NULL).  Cost is independent of
- * the number of prefixes (bounded by the address length), no allocation,
- * no lock.  @daddr4 is in network byte order.
+ * Longest-prefix match, no lock, no allocation: the index + 1 of the
+ * matching prefix, 0 for none
  */
 u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4);
 u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16]);
 
 /*
- * Precomputed answers for the prefix that ercx_lpm_lookup*() returned: for
- * each of the four usable-path masks, the path that Azure's rules select
- * (longest prefix among that prefix and the shorter prefixes covering it
- * whose paths are usable; ER wins ties).  So a change of the usable mask is
- * O(1) and a packet does one lookup.
- * @idx is 0-based like ercx_lpm_prefix()'s: the lookup's result minus one.
- * Out of range (or @lpm NULL): 0, i.e. ERCX_ANS_NONE for every mask.
- *
- *	r = ercx_lpm_lookup4(lpm, daddr);
- *	if (r)
- *		path = ercx_select(ercx_lpm_answers(lpm, r - 1), usable);
+ * Precomputed answers of a prefix for the four usable-path masks, to pass
+ * to ercx_select() (example in lpm.c)
  */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx);
 
@@ -101,18 +78,7 @@ enum ercx_mss_result {
 	ERCX_MSS_MALFORMED,	/* bad doff or options: untouched */
 };
 
-/*
- * Clamp the MSS option of a SYN or SYN-ACK.
- * @th: TCP header, writable for @len bytes.
- * @len: bytes available from @th (the header may be truncated: then the
- *       options are walked only as far as @len and doff*4 allow).
- * @max: the largest MSS allowed; an MSS is never raised.
- * @update_csum: update th->check incrementally (false for CHECKSUM_PARTIAL,
- *       where the check field holds only the pseudo-header sum).  The update
- *       respects the byte parity of the MSS field's offset.
- * @old: when not NULL, receives the MSS found (0 if none).
- * Only the two MSS bytes and the two checksum bytes are ever written.
- */
+/* Clamp the MSS option of a SYN or SYN-ACK (kernel-doc in mss.c) */
 enum ercx_mss_result ercx_mss_clamp(u8 *th, unsigned int len, u16 max,
 				    bool update_csum, u16 *old);
 
@@ -131,13 +97,8 @@ struct ercx_sm {
 };
 
 /*
- * The failback wait.  ercx_sm_er_wait() (re)starts it at @now_ns for
- * @delay_ms (0: no wait, ER is usable at once); ercx_sm_er_cancel() ends it
- * with ER not usable; ercx_sm_failback_due() is what the caller's timer
- * asks when it fires: true (and ER usable) only once the deadline of the
- * latest wait has passed, so a timer that fires for an earlier wait (one
- * restarted or cancelled meanwhile) never fails back early.  Returns false
- * too when nothing is pending.  Times are monotonic nanoseconds.
+ * The failback wait: start, cancel, and the timer's question (sm.c).
+ * Times are monotonic nanoseconds.
  */
 void ercx_sm_er_wait(struct ercx_sm *sm, u64 now_ns, u32 delay_ms);
 void ercx_sm_er_cancel(struct ercx_sm *sm);

@@ -164,6 +164,19 @@ static __always_inline u32 lpm_walk(const struct lpm_trie *t, u64 hi, u64 lo,
 	return e;
 }
 
+/**
+ * ercx_lpm_lookup4() - longest-prefix match of an IPv4 destination
+ * @lpm: the table, or NULL
+ * @daddr4: the destination, in network byte order
+ *
+ * Matches over all IPv4 prefixes of the table.  The cost is independent of
+ * the number of prefixes (bounded by the address length): one direct entry,
+ * at most 3 nodes and one masked compare.
+ *
+ * Context: Any context.  No lock, no allocation: the table is immutable.
+ * Return: the index (0-based, in the order given to ercx_lpm_build()) plus
+ * one of the longest matching prefix, or 0 when none matches or @lpm is NULL.
+ */
 u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4)
 {
 	if (!lpm)
@@ -172,6 +185,17 @@ u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4)
 			true);
 }
 
+/**
+ * ercx_lpm_lookup6() - longest-prefix match of an IPv6 destination
+ * @lpm: the table, or NULL
+ * @daddr6: the destination, 16 bytes in network byte order
+ *
+ * Like ercx_lpm_lookup4(), over the IPv6 prefixes: at most 19 nodes.
+ *
+ * Context: Any context.  No lock, no allocation: the table is immutable.
+ * Return: the index plus one of the longest matching prefix, or 0 when none
+ * matches or @lpm is NULL.
+ */
 u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
 {
 	if (!lpm)
@@ -180,6 +204,26 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
 			ercx_load_be64(daddr6 + 8), false);
 }
 
+/**
+ * ercx_lpm_answers() - the precomputed paths of a prefix, per usable mask
+ * @lpm: the table, or NULL
+ * @idx: the prefix, 0-based like ercx_lpm_prefix()'s: the result of
+ *       ercx_lpm_lookup4() or ercx_lpm_lookup6() minus one
+ *
+ * For each of the four usable-path masks, the path that Azure's rules
+ * select for the prefix that the lookup returned: the longest prefix among
+ * that prefix and the shorter prefixes covering it whose paths are usable;
+ * ER wins ties.  So a change of the usable mask is O(1) and a packet does
+ * one lookup::
+ *
+ *	r = ercx_lpm_lookup4(lpm, daddr);
+ *	if (r)
+ *		path = ercx_select(ercx_lpm_answers(lpm, r - 1), usable);
+ *
+ * Context: Any context.  No lock: the table is immutable.
+ * Return: four 2-bit ERCX_ANS_* codes, indexed by the usable mask; 0
+ * (ERCX_ANS_NONE for every mask) when @idx is out of range or @lpm is NULL.
+ */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
 {
 	if (!lpm || idx >= lpm->n)
@@ -187,11 +231,29 @@ u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
 	return lpm->answers[idx];
 }
 
+/**
+ * ercx_lpm_count() - the number of prefixes in a table
+ * @lpm: the table, or NULL
+ *
+ * Context: Any context.  No lock: the table is immutable.
+ * Return: the number of prefixes given to ercx_lpm_build(), 0 for NULL.
+ */
 u32 ercx_lpm_count(const struct ercx_lpm *lpm)
 {
 	return lpm ? lpm->n : 0;
 }
 
+/**
+ * ercx_lpm_prefix() - one prefix of a table, as given to ercx_lpm_build()
+ * @lpm: the table, or NULL
+ * @idx: the prefix's index, 0-based
+ *
+ * IPv4 prefixes come back with addr[4..15] zeroed.
+ *
+ * Context: Any context.  No lock: the table is immutable.
+ * Return: the prefix, owned by the table; NULL when @idx is out of range or
+ * @lpm is NULL.
+ */
 const struct ercx_prefix *ercx_lpm_prefix(const struct ercx_lpm *lpm, u32 idx)
 {
 	if (!lpm || idx >= lpm->n)
@@ -199,6 +261,14 @@ const struct ercx_prefix *ercx_lpm_prefix(const struct ercx_lpm *lpm, u32 idx)
 	return &lpm->pfx[idx];
 }
 
+/**
+ * ercx_lpm_mem() - the memory a table uses (for status and benchmarks)
+ * @lpm: the table, or NULL
+ *
+ * Context: Any context.  No lock: the table is immutable.
+ * Return: the bytes allocated for the table and its copy of the prefixes, 0
+ * for NULL.
+ */
 size_t ercx_lpm_mem(const struct ercx_lpm *lpm)
 {
 	return lpm ? lpm->mem : 0;
@@ -207,6 +277,19 @@ size_t ercx_lpm_mem(const struct ercx_lpm *lpm)
 /* ------------------------------------------------------------------------ */
 /* Validation                                                                */
 
+/**
+ * ercx_prefix_check() - check one prefix before it goes into a table
+ * @p: the prefix
+ * @why: when not NULL, receives a static message saying what is wrong, or
+ *       NULL when nothing is
+ *
+ * Checks the family (4 or 6), the prefix length's range, that no host bit
+ * is set beyond the prefix length, and that @p->via is a non-empty
+ * ERCX_VIA_* mask.
+ *
+ * Context: Any context.
+ * Return: 0 if the prefix is valid, -EINVAL if not.
+ */
 int ercx_prefix_check(const struct ercx_prefix *p, const char **why)
 {
 	unsigned int maxbits, i;
@@ -708,6 +791,16 @@ static void lpm_builder_free(struct lpm_builder *b)
 	ercx_free(b);
 }
 
+/**
+ * ercx_lpm_free() - free a table built by ercx_lpm_build()
+ * @lpm: the table, or NULL
+ *
+ * The caller makes sure no reader uses the table any more (the module frees
+ * the policy holding it after an RCU grace period).
+ *
+ * Context: Any context but NMI (kvfree()); the module frees tables from an
+ * RCU callback.
+ */
 void ercx_lpm_free(struct ercx_lpm *lpm)
 {
 	int f;
@@ -726,6 +819,24 @@ void ercx_lpm_free(struct ercx_lpm *lpm)
 	ercx_free(lpm);
 }
 
+/**
+ * ercx_lpm_build() - build a prefix table
+ * @out: receives the table on success, NULL on failure
+ * @pfx: the prefixes, in any order; copied, so the caller may free them
+ * @n: how many, 0 included
+ * @bad: when not NULL, receives the index in @pfx of the offending prefix
+ *       on failure (for -EEXIST the second occurrence), or -1
+ *
+ * On success *@out owns a copy of the prefixes (IPv4 ones with addr[4..15]
+ * zeroed) in the order given, which is the order of the indices that the
+ * lookups return.
+ *
+ * Context: Process context.  Allocates with GFP_KERNEL_ACCOUNT and may
+ * reschedule; never on the packet path.
+ * Return: 0 on success; -EINVAL when a prefix fails ercx_prefix_check(),
+ * -EEXIST when the same prefix is given twice, -E2BIG when @n is above
+ * ERCX_LPM_MAX_PREFIXES, -ENOMEM when out of memory.
+ */
 int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		   u32 n, s32 *bad)
 {

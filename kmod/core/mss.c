@@ -67,6 +67,25 @@ static void csum_replace16(u8 *th, unsigned int off, u16 from, u16 to)
 	th[TCP_CHECK_OFF + 1] = check & 0xff;
 }
 
+/**
+ * ercx_mss_clamp() - clamp the MSS option of a SYN or SYN-ACK
+ * @th: the TCP header, writable for @len bytes
+ * @len: bytes available from @th; the header may be truncated: then the
+ *       options are walked only as far as @len and doff * 4 allow
+ * @max: the largest MSS allowed; an MSS is never raised
+ * @update_csum: update th->check incrementally; false for CHECKSUM_PARTIAL,
+ *               where the check field holds only the pseudo-header sum.  The
+ *               update respects the byte parity of the MSS field's offset.
+ * @old: when not NULL, receives the MSS found (0 if none)
+ *
+ * Only the two MSS bytes and the two checksum bytes are ever written, and
+ * only for %ERCX_MSS_CLAMPED.  The cases with a choice are listed at the top
+ * of this file.
+ *
+ * Context: Any context.  No lock, no allocation.
+ * Return: %ERCX_MSS_NOT_SYN, %ERCX_MSS_OK, %ERCX_MSS_CLAMPED,
+ * %ERCX_MSS_ABSENT or %ERCX_MSS_MALFORMED (see enum ercx_mss_result).
+ */
 enum ercx_mss_result ercx_mss_clamp(u8 *th, unsigned int len, u16 max,
 				    bool update_csum, u16 *old)
 {

@@ -9,6 +9,17 @@
  */
 #include "ercx_core.h"
 
+/**
+ * ercx_sm_usable() - the usable-path mask that the packet path must use
+ * @sm: the state machine's inputs
+ *
+ * ER is usable when its link is up, no failback wait is pending and the
+ * mode is not forced-vpn; the VPN when its link is up and the mode is not
+ * forced-er.
+ *
+ * Context: Any context; the caller holds the lock that guards @sm.
+ * Return: ERCX_USABLE_ER | ERCX_USABLE_VPN, or a subset of them.
+ */
 u8 ercx_sm_usable(const struct ercx_sm *sm)
 {
 	u8 usable = 0;
@@ -20,6 +31,15 @@ u8 ercx_sm_usable(const struct ercx_sm *sm)
 	return usable;
 }
 
+/**
+ * ercx_sm_active() - the path for a prefix reachable by both paths
+ * @sm: the state machine's inputs
+ *
+ * ER when it is usable, else the VPN when it is usable.
+ *
+ * Context: Any context; the caller holds the lock that guards @sm.
+ * Return: ERCX_ANS_ER, ERCX_ANS_VPN or ERCX_ANS_NONE.
+ */
 u8 ercx_sm_active(const struct ercx_sm *sm)
 {
 	u8 usable = ercx_sm_usable(sm);
@@ -31,18 +51,49 @@ u8 ercx_sm_active(const struct ercx_sm *sm)
 	return ERCX_ANS_NONE;
 }
 
+/**
+ * ercx_sm_er_wait() - (re)start the failback wait of ER
+ * @sm: the state machine's inputs
+ * @now_ns: the current time, monotonic nanoseconds
+ * @delay_ms: the failback delay; 0: no wait, ER is usable at once
+ *
+ * ER stays unusable until ercx_sm_failback_due() finds the deadline
+ * (@now_ns + @delay_ms) passed.  A wait already pending is replaced.
+ *
+ * Context: Any context; the caller holds the lock that guards @sm.
+ */
 void ercx_sm_er_wait(struct ercx_sm *sm, u64 now_ns, u32 delay_ms)
 {
 	sm->er_pending = delay_ms ? 1 : 0;
 	sm->er_due_ns = delay_ms ? now_ns + (u64)delay_ms * 1000000ULL : 0;
 }
 
+/**
+ * ercx_sm_er_cancel() - end the failback wait with ER not usable
+ * @sm: the state machine's inputs
+ *
+ * Context: Any context; the caller holds the lock that guards @sm.
+ */
 void ercx_sm_er_cancel(struct ercx_sm *sm)
 {
 	sm->er_pending = 0;
 	sm->er_due_ns = 0;
 }
 
+/**
+ * ercx_sm_failback_due() - whether the failback wait is over
+ * @sm: the state machine's inputs
+ * @now_ns: the current time, monotonic nanoseconds
+ *
+ * What the caller's timer asks when it fires.  Only the deadline of the
+ * latest ercx_sm_er_wait() counts, so a timer that fires for an earlier
+ * wait (one restarted or cancelled meanwhile) never fails back early.  When
+ * the wait is over, it ends and ER becomes usable.
+ *
+ * Context: Any context; the caller holds the lock that guards @sm.
+ * Return: true when a wait was pending and its deadline has passed (ER is
+ * usable now); false when it has not, or when nothing is pending.
+ */
 bool ercx_sm_failback_due(struct ercx_sm *sm, u64 now_ns)
 {
 	if (!sm->er_pending || now_ns < sm->er_due_ns)
@@ -53,6 +104,15 @@ bool ercx_sm_failback_due(struct ercx_sm *sm, u64 now_ns)
 
 #define ERCX_DAMP_DECAY_NS	((u64)ERCX_DAMP_DECAY_MS * 1000000ULL)
 
+/**
+ * ercx_damp_decay() - apply the dampening decay due at a time
+ * @d: the dampening state
+ * @now_ns: the current time, monotonic nanoseconds
+ *
+ * One penalty point decays for every ERCX_DAMP_DECAY_MS without a flap.
+ *
+ * Context: Any context; the caller holds the lock that guards @d.
+ */
 void ercx_damp_decay(struct ercx_damp *d, u64 now_ns)
 {
 	/* at most ERCX_DAMP_MAX_PENALTY rounds: no 64-bit division */
@@ -64,6 +124,16 @@ void ercx_damp_decay(struct ercx_damp *d, u64 now_ns)
 		d->last_ns = now_ns;
 }
 
+/**
+ * ercx_damp_flap() - count one flap of ER (up -> down)
+ * @d: the dampening state
+ * @now_ns: the time of the flap, monotonic nanoseconds
+ *
+ * Applies the decay due first, then adds one point, at most
+ * ERCX_DAMP_MAX_PENALTY.
+ *
+ * Context: Any context; the caller holds the lock that guards @d.
+ */
 void ercx_damp_flap(struct ercx_damp *d, u64 now_ns)
 {
 	ercx_damp_decay(d, now_ns);
@@ -72,6 +142,18 @@ void ercx_damp_flap(struct ercx_damp *d, u64 now_ns)
 	d->last_ns = now_ns;
 }
 
+/**
+ * ercx_damp_delay() - the effective failback delay
+ * @d: the dampening state, decayed by the caller (ercx_damp_decay())
+ * @base_ms: the configured failback delay
+ *
+ * @base_ms doubled for each penalty point above one, at most
+ * ERCX_DAMP_MAX_SHIFT doublings and at most ERCX_DAMP_CAP_MS unless
+ * @base_ms itself is longer.
+ *
+ * Context: Any context; the caller holds the lock that guards @d.
+ * Return: the delay in milliseconds.
+ */
 u32 ercx_damp_delay(const struct ercx_damp *d, u32 base_ms)
 {
 	u32 shift = d->penalty > 1 ? d->penalty - 1 : 0;
