@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ercoexist: differences between the kernel APIs it builds against
- * (5.15 .. 6.12).  Kbuild detects features in the headers and defines
- * ERCX_HAVE_* (see Kbuild); the code uses the newest API and this file
- * maps it onto older kernels.
+ * (Debian's 6.1 and 6.12, the kernels it is tested on).  Kbuild detects
+ * features in the headers and defines ERCX_HAVE_* (see Kbuild); the code
+ * uses the newest API and this file maps it onto older kernels.
  */
 #ifndef _ERCX_COMPAT_H
 #define _ERCX_COMPAT_H
