@@ -223,8 +223,11 @@ JSRV_DIR=/run/ercx-jsrv.$$
 _jsrv_start() {
 	[ -x "$PY" ] && [ -d /run ] && [ -w /run ] || return 0
 	mkdir -p "$JSRV_DIR" 2>/dev/null || return 0
-	"$PY" "$ERCX_REPO/selftests/net/jsonsrv.py" "$JSRV_DIR" $$ \
-		</dev/null >/dev/null 2>&1 &
+	# started from a subshell, so that it is not one of the suite's jobs:
+	# a suite's bare `wait` (for its own background jobs) must not wait
+	# for the server, which only ends when the suite does
+	("$PY" "$ERCX_REPO/selftests/net/jsonsrv.py" "$JSRV_DIR" $$ \
+		</dev/null >/dev/null 2>&1 &)
 }
 
 json_get() {
