@@ -10,7 +10,8 @@
 #
 #   default   build the module for the kernel, ercoexistctl, selftests/genl
 #             and build/bench/udpstream,
-#             boot, run every selftests/net/[0-9]*.sh and selftests/genl/run.sh,
+#             boot, run every selftests/net/[0-9]*.sh, selftests/genl/run.sh
+#             and selftests/genl/fuzz.sh (the netlink fuzzer),
 #             print each suite's TAP, then check the guest's kernel log
 #   --exec    insmod the module, run CMD (bash -c), print its output; exit
 #             status: CMD's (the worst over the kernels)
@@ -123,6 +124,7 @@ if [ ${#suites[@]} -eq 0 ] && [ "$mode" = suites ]; then
 		[ -f "$s" ] && suites+=("${s#"$TOP"/}")
 	done
 	[ -f "$TOP/selftests/genl/run.sh" ] && suites+=(selftests/genl/run.sh)
+	[ -f "$TOP/selftests/genl/fuzz.sh" ] && suites+=(selftests/genl/fuzz.sh)
 fi
 
 # vm.tap: the runner's own test points for one kernel
