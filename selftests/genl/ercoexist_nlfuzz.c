@@ -29,7 +29,7 @@
  *   ERCX_FUZZ_CGROUP        the cgroup v2 (memory controller) we run in, and
  *   ERCX_FUZZ_MEMSTAT_FD    its memory.stat and memory.current, open
  *   ERCX_FUZZ_MEMCUR_FD     (fuzz.sh does all three)
- *   ERCX_FUZZ_MEM_TOL_KB    memory tolerance (default 64; a 4095-prefix
+ *   ERCX_FUZZ_MEM_TOL_KB    memory tolerance (default 128; a 4095-prefix
  *                           policy charges ~440 KiB)
  *   ERCX_GENL_ER, ERCX_GENL_VPN, ERCX_FUZZ_UL   the devices (dummies, up)
  */
@@ -2002,7 +2002,7 @@ int main(void)
 	const char *ul = getenv("ERCX_FUZZ_UL"), *cg = getenv("ERCX_FUZZ_CGROUP");
 	uint64_t nmsg = (uint64_t)env_long("ERCX_FUZZ_MESSAGES", 100000);
 	long conc_ms = env_long("ERCX_FUZZ_CONC_MS", 8000);
-	int64_t tol = env_long("ERCX_FUZZ_MEM_TOL_KB", 64) * 1024;
+	int64_t tol = env_long("ERCX_FUZZ_MEM_TOL_KB", 128) * 1024;
 	struct status s0, s1, init0, init1;
 	struct mem m0, m1, mbig;
 	bool have_mem = false, have_init = false;
