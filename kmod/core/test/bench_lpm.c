@@ -19,32 +19,7 @@
 
 #include "ercx_core.h"
 #include "tap.h"
-
-static u64 load64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void store64(u8 *p, u64 v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		p[i] = v & 0xff;
-		v >>= 8;
-	}
-}
-
-static void mask128(unsigned int plen, u64 *mhi, u64 *mlo)
-{
-	*mhi = plen == 0 ? 0 : plen >= 64 ? ~0ULL : ~0ULL << (64 - plen);
-	*mlo = plen <= 64 ? 0 : ~0ULL << (128 - plen);
-}
+#include "lpm_ref.h"
 
 /* open-addressing set of (hi, lo, plen) */
 struct hset {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The prefix table's brute-force reference, shared by test_lpm.c and the
- * fuzz target fuzz_lpm.c: it scans every prefix, by Azure's rule (longest
- * prefix among the usable paths, ER on a tie).
+ * The prefix table's brute-force reference and its 128-bit key helpers,
+ * shared by test_lpm.c, bench_lpm.c and the fuzz target fuzz_lpm.c: the
+ * reference scans every prefix, by Azure's rule (longest prefix among the
+ * usable paths, ER on a tie).
  */
 #ifndef _ERCX_LPM_REF_H
 #define _ERCX_LPM_REF_H
@@ -18,7 +19,7 @@ struct ref {
 	u8 plen;
 };
 
-static u64 load64(const u8 *p)
+static inline u64 load64(const u8 *p)
 {
 	u64 v = 0;
 	int i;
@@ -28,7 +29,7 @@ static u64 load64(const u8 *p)
 	return v;
 }
 
-static void store64(u8 *p, u64 v)
+static inline void store64(u8 *p, u64 v)
 {
 	int i;
 
@@ -38,13 +39,13 @@ static void store64(u8 *p, u64 v)
 	}
 }
 
-static void mask128(unsigned int plen, u64 *mhi, u64 *mlo)
+static inline void mask128(unsigned int plen, u64 *mhi, u64 *mlo)
 {
 	*mhi = plen == 0 ? 0 : plen >= 64 ? ~0ULL : ~0ULL << (64 - plen);
 	*mlo = plen <= 64 ? 0 : ~0ULL << (128 - plen);
 }
 
-static void to_ref(const struct ercx_prefix *p, struct ref *r)
+static inline void to_ref(const struct ercx_prefix *p, struct ref *r)
 {
 	r->hi = load64(p->addr);
 	r->lo = p->family == 4 ? 0 : load64(p->addr + 8);
@@ -59,7 +60,7 @@ static void to_ref(const struct ercx_prefix *p, struct ref *r)
  * Brute force: *any = index + 1 of the longest matching prefix, ans = the
  * answer byte (2 bits per usable mask) by Azure's rule.
  */
-static void brute(const struct ref *refs, const struct ercx_prefix *pfx,
+static inline void brute(const struct ref *refs, const struct ercx_prefix *pfx,
 		  u32 n, int family, u64 hi, u64 lo, u32 *any, u8 *ans)
 {
 	int best[4] = { -1, -1, -1, -1 };
@@ -93,7 +94,7 @@ static void brute(const struct ref *refs, const struct ercx_prefix *pfx,
 	}
 }
 
-static u32 lookup(const struct ercx_lpm *lpm, int family, u64 hi, u64 lo)
+static inline u32 lookup(const struct ercx_lpm *lpm, int family, u64 hi, u64 lo)
 {
 	u8 a6[16];
 
