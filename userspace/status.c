@@ -363,40 +363,50 @@ void status_print_underlay(const struct underlay_view *ul)
 	close_json_object();
 }
 
+/*
+ * STATUS_GET into @s, then the policy with its prefixes into @c (initialised
+ * here; the caller frees it) when one is loaded.  Returns an exit status.
+ */
+static int status_fetch(struct status *s, struct config *c, bool *loaded)
+{
+	char buf[256] = { 0 }, msg[256];
+	struct nlmsghdr *nlh;
+	struct nl nl;
+	int ret;
+
+	*loaded = false;
+	config_init(c, "kernel");
+	ret = genl_open(&nl);
+	if (ret)
+		return ret;
+	memset(s, 0, sizeof(*s));
+	nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
+	ret = nl_talk(&nl, nlh, status_cb, s, msg, sizeof(msg));
+	if (ret)
+		ret = report_refused(ret, msg);
+	else if (s->loaded || s->path[0].present)
+		ret = kernel_get_config(&nl, c, loaded);
+	nl_close(&nl);
+	return ret;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static struct status s;
-	char buf[256] = { 0 }, msg[256], t[40], pb[PREFIX_STRLEN];
+	char t[40], pb[PREFIX_STRLEN];
 	struct config c;
-	struct nlmsghdr *nlh;
 	bool loaded = false;
-	struct nl nl;
 	size_t i;
 	int ret;
 
 	ret = cmd_no_args(argc, argv, "status");
 	if (ret >= 0)
 		return ret;
-	ret = genl_open(&nl);
-	if (ret)
-		return ret;
-	memset(&s, 0, sizeof(s));
-	nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
-	ret = nl_talk(&nl, nlh, status_cb, &s, msg, sizeof(msg));
+	ret = status_fetch(&s, &c, &loaded);
 	if (ret) {
-		nl_close(&nl);
-		return report_refused(ret, msg);
+		config_free(&c);
+		return ret;
 	}
-	config_init(&c, "kernel");
-	if (s.loaded || s.path[0].present) {
-		ret = kernel_get_config(&nl, &c, &loaded);
-		if (ret) {
-			nl_close(&nl);
-			config_free(&c);
-			return ret;
-		}
-	}
-	nl_close(&nl);
 	s.loaded = s.loaded || loaded;
 
 	json_begin();
@@ -600,12 +610,10 @@ int cmd_get(int argc, char **argv)
 {
 	static struct status s;
 	const struct cfg_prefix *lm = NULL, *eff = NULL;
-	char buf[256] = { 0 }, msg[256], why[160];
 	uint8_t a[16] = { 0 };
-	struct nlmsghdr *nlh;
 	bool loaded = false;
 	struct config c;
-	struct nl nl;
+	char why[160];
 	int family, ret;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -627,26 +635,11 @@ int cmd_get(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	ret = genl_open(&nl);
-	if (ret)
-		return ret;
-	memset(&s, 0, sizeof(s));
-	nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
-	ret = nl_talk(&nl, nlh, status_cb, &s, msg, sizeof(msg));
+	ret = status_fetch(&s, &c, &loaded);
 	if (ret) {
-		nl_close(&nl);
-		return report_refused(ret, msg);
+		config_free(&c);
+		return ret;
 	}
-	config_init(&c, "kernel");
-	if (s.loaded) {
-		ret = kernel_get_config(&nl, &c, &loaded);
-		if (ret) {
-			nl_close(&nl);
-			config_free(&c);
-			return ret;
-		}
-	}
-	nl_close(&nl);
 	if (loaded)
 		get_match(&c, family, a, &lm, &eff);
 
