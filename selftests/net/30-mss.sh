@@ -31,7 +31,7 @@ mkdir -p "$W"
 # capture NS IFACE FILTER OUT: start tcpdump (one packet) in the background
 capture() {
 	rm -f "$4" "$4.err"
-	nsx "$1" timeout 15 tcpdump -i "$2" -nn -v -l -c 1 "$3" >"$4" 2>"$4.err" &
+	nsx "$1" timeout 60 tcpdump -i "$2" -nn -v -l -c 1 "$3" >"$4" 2>"$4.err" &
 	CAPS+=($!)
 	wait_until 50 grep -q 'listening on' "$4.err"
 }

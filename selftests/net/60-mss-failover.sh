@@ -54,7 +54,12 @@ stream() {
 	ip netns exec "$ERCX_NS-onprem" timeout $((SECS + GRACE)) \
 		"$PY" "$DIR/tcpstream.py" send "$AZ4" "$PORT" "$SECS" >"$W/mss.$scope" 2>&1 &
 	PIDS+=($!)
-	sleep 2
+	# fail over about a second into the stream, timed from the connection
+	# (the sender prints its MSS once connected), not from the sender's
+	# start: on a cold cache under the debug kernel python alone can take
+	# seconds to start
+	wait_until 300 test -s "$W/mss.$scope"
+	sleep 1
 	er1=$(nft_counter azure inet azure er4)
 	ER_PK=$((er1 - er0))
 	t0=$(now)
@@ -69,6 +74,10 @@ stream() {
 	MSS=$(head -n 1 "$W/mss.$scope")
 	RX=$(tail -n 1 "$W/rx.$scope" | cut -d' ' -f2)
 	read -r BYTES1S FIRST LONGEST <<<"$("$PY" "$DIR/tcpstream.py" gap "$W/rx.$scope" "$t0" "$(now)")"
+	# bytes received by the end of each second after the failover
+	diag "MSSScope $scope: received by t0+1s, +2s, ...:" \
+		"$(awk -v t0="$t0" '{ s = int($1 - t0) + 1; if (s > 0) b[s] = $2 }
+			END { for (i = 1; i in b; i++) printf " %d", b[i] }' "$W/rx.$scope")"
 	diag "MSSScope $scope: sender MSS $MSS; before the failover azure got $ER_PK packets by ER;" \
 		"after it: $BYTES1S bytes in the first second, first data after ${FIRST} s," \
 		"longest gap $LONGEST s; $VPN_PK packets by the VPN; $RX bytes in all; sender status $SENT"

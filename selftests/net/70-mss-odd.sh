@@ -64,13 +64,15 @@ EOF
 }
 
 # capture_syn OUT [6]: tcpdump on azure's VPN-side link, one SYN to PORT
+# (it exits on that SYN; the timeout only bounds a lost one, and must outlast
+# scapy's start, seconds on a cold cache under the debug kernel)
 # (libpcap has no tcp[] over IPv6: the flags are at ip6[40 + 13] when no
 # extension header comes first, as in the crafted SYN)
 capture_syn() {
 	local f="tcp dst port $PORT and tcp[13] & 0x12 == 0x02"
 	[ "${2:-4}" = 6 ] && f="ip6 and tcp dst port $PORT and ip6[53] & 0x12 == 0x02"
 	rm -f "$1" "$1.err"
-	nsx azure timeout 20 tcpdump -i vpn -nn -vv -l -c 1 "$f" >"$1" 2>"$1.err" &
+	nsx azure timeout 120 tcpdump -i vpn -nn -vv -l -c 1 "$f" >"$1" 2>"$1.err" &
 	CAP=$!
 	wait_until 50 grep -q 'listening on' "$1.err"
 }
