@@ -14,8 +14,9 @@ Writes into RESULTSDIR:
 Method: RFC 6412/6413 loss-derived convergence.  Each run streams
 sequence-numbered UDP at a constant rate in both directions; a packet is lost
 when its sequence number never arrives.  Loss-derived convergence time =
-lost packets / rate.  Lost packets sent before ER is restored count for the
-failover, the others for the failback.
+lost packets / rate.  Lost packets sent from 50 ms before the failure until
+ER is restored count for the failover, those sent after for the failback,
+those sent earlier (the stream's start) for neither.
 """
 
 import csv
@@ -60,8 +61,23 @@ def direction(tx, rx, rate, t_fail, t_restore):
     sent = len(tx)
     got = set(s for s, _, _ in rx if s < sent)
     lost = [s for s in range(sent) if s not in got]
-    lost_fo = [s for s in lost if tx[s] < t_restore]
+    # The failover's loss: what was sent from 50 ms before the failure
+    # command until the restore.  Loss before that is the stream's start
+    # (azure's receiver is started at the same time as the sender: under
+    # TCG its first tens of packets can arrive before it listens), never
+    # the failure's: counted apart as lost_pre.
+    lost_pre = [s for s in lost if tx[s] < t_fail - 50e6]
+    lost_fo = [s for s in lost if t_fail - 50e6 <= tx[s] < t_restore]
     lost_fb = [s for s in lost if tx[s] >= t_restore]
+    # the outage proper: the longest run of consecutive sequence numbers
+    # lost before the restore; the rest of lost_fo is scattered loss (a
+    # queue or a receive buffer overflowing under TCG), not a path down
+    burst = run = 0
+    prev = None
+    for s in lost_fo:
+        run = run + 1 if prev is not None and s == prev + 1 else 1
+        burst = max(burst, run)
+        prev = s
     arr = sorted(r for _, _, r in rx)
     gap_fo = gap_fb = 0
     for a, b in zip(arr, arr[1:]):
@@ -74,9 +90,12 @@ def direction(tx, rx, rate, t_fail, t_restore):
     return {
         'sent': sent,
         'lost': len(lost),
+        'lost_pre': len(lost_pre),
         'lost_fo': len(lost_fo),
         'lost_fb': len(lost_fb),
         'conv_ms': len(lost_fo) * 1000.0 / rate,
+        'burst': burst,
+        'scattered': len(lost_fo) - burst,
         'fb_ms': len(lost_fb) * 1000.0 / rate,
         'gap_fo_ms': gap_fo / 1e6,
         'gap_fb_ms': gap_fb / 1e6,
@@ -196,6 +215,8 @@ def main():
         w.writerow(['id', 'system', 'variant', 'case', 'direction', 'sent',
                     'lost_failover', 'lost_failback', 'conv_ms',
                     'longest_gap_failover_ms', 'longest_gap_failback_ms',
+                    'longest_lost_burst', 'scattered_lost',
+                    'lost_before_failure',
                     'on_er_at_failure', 'failed_over', 'er_back_after_s'])
         for r in runs:
             for dn in ('fwd', 'rev'):
@@ -203,7 +224,8 @@ def main():
                 w.writerow([r['id'], r['system'], r['variant'], r['case'], dn,
                             x['sent'], x['lost_fo'], x['lost_fb'],
                             '%.1f' % x['conv_ms'], '%.1f' % x['gap_fo_ms'],
-                            '%.1f' % x['gap_fb_ms'], int(r['on_er']),
+                            '%.1f' % x['gap_fb_ms'], x['burst'],
+                            x['scattered'], x['lost_pre'], int(r['on_er']),
                             int(r['failed_over']),
                             '%.2f' % r['back_s'] if r['back_s'] is not None else ''])
 
@@ -214,7 +236,9 @@ def main():
                             'goes down: gw\'s er0 loses carrier, linkwatch)',
                  'down': '(d) gw\'s own ER device down (ip link set er0 down '
                          'on gw)',
-                 'blackhole': '(b) silent ER black hole (carrier up)'}
+                 'blackhole': '(b) silent ER black hole (carrier up)',
+                 'switch': '(e) control: the stream moved to the VPN with '
+                           'both paths up (no failure)'}
     out = []
     P = out.append
     P('# Failover benchmark, %s' % tag)
@@ -236,19 +260,27 @@ def main():
         P(note)
     P('')
     P('Loss-derived convergence (RFC 6412/6413) = lost packets / rate, in ms; '
-      'min/median/max over the runs.  fwd: onprem -> azure (the direction gw '
+      'min/median/max over the runs, counting what was sent from 50 ms before '
+      'the failure until ER was restored.  fwd: onprem -> azure (the direction gw '
       'steers); rev: azure -> onprem (the Azure side of this topology answers '
       'by the path the flow arrives on, so it follows the forward '
       'direction).  Longest gap: the longest time between two consecutive '
-      'arrivals, from the failure until ER is restored.')
+      'arrivals, from the failure until ER is restored.  Burst: the longest '
+      'run of consecutive sequence numbers lost before the restore, i.e. the '
+      'outage itself; scattered: the other packets lost in that window, one '
+      'here and there (a queue or a receive buffer overflowing when the '
+      'emulated CPU falls behind, not a path down); the control (e), where '
+      'it runs, shows what the VPN path loses with no failure at all.')
     P('')
 
     def row_udp(case, sysname, variant, rs, key='conv_ms', gkey='gap_fo_ms'):
         ok = [r for r in rs if r['failed_over']]
         nfo = len(ok)
-        return ('| %s | %d/%d | %s | %s | %s | %s |' % (
+        return ('| %s | %d/%d | %s | %s | %s | %s | %s | %s |' % (
             label(sysname, variant), nfo, len(rs),
             mmm([r['fwd'][key] for r in ok]), mmm([r['rev'][key] for r in ok]),
+            mmm([r['fwd']['burst'] for r in ok]),
+            mmm([r['fwd']['scattered'] for r in ok]),
             mmm([r['fwd'][gkey] for r in ok], '%.1f'),
             mmm([r['rev'][gkey] for r in ok], '%.1f')))
 
@@ -256,8 +288,8 @@ def main():
     for case in cases:
         P('## %s' % case_name.get(case, case))
         P('')
-        P('| System | runs counted/total | fwd convergence ms | rev convergence ms | fwd longest gap ms | rev longest gap ms |')
-        P('|---|---|---|---|---|---|')
+        P('| System | runs counted/total | fwd convergence ms | rev convergence ms | fwd burst pkts | fwd scattered pkts | fwd longest gap ms | rev longest gap ms |')
+        P('|---|---|---|---|---|---|---|---|')
         keys = sorted(set(k for k in list(groups) + list(na) if k[0] == case),
                       key=lambda k: (k[1] != 'ercoexist', k[1], vnum(k[2])))
         for k in keys:
@@ -267,7 +299,7 @@ def main():
                 meds[k] = (med([r['fwd']['conv_ms'] for r in ok]),
                            med([r['rev']['conv_ms'] for r in ok]))
             else:
-                P('| %s | - | n/a: %s | n/a | n/a | n/a |' % (label(k[1], k[2]), na[k]))
+                P('| %s | - | n/a: %s | n/a | n/a | n/a | n/a | n/a |' % (label(k[1], k[2]), na[k]))
         P('')
         for k in keys:
             for r in groups.get(k, []):
@@ -524,6 +556,7 @@ def plot(groups, cases, path, na):
     g = ['set terminal pngcairo size 1200,%d font ",10"' % (420 * len(panels)),
          'set output "%s"' % path,
          'set multiplot layout %d,1' % len(panels),
+         'set termoption noenhanced',
          'set grid', 'set key below',
          'set xlabel "ms since the first packet lost to the failure was sent"',
          'set ylabel "packets received per ms"',
