@@ -7,7 +7,7 @@
 #   make demo       boot a VM with the SPEC topology and show a failover
 #   make bench-failover  the failover benchmark against FRR and stock Linux in
 #                   the VM (not part of check): RUNS=10
-#                   CASES="carrier down blackhole" KERNEL=6.12 ...
+#                   CASES="carrier down blackhole switch" KERNEL=6.12 ...
 #                   (benchmarks/README.md); results in benchmarks/results/
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel,
 #                   kernel-doc -Wall and a kernel-doc comment on every

@@ -11,7 +11,7 @@
 #
 # Environment (defaults):
 #   BENCH_RUNS=10              runs per system and case
-#   BENCH_CASES="carrier down blackhole"
+#   BENCH_CASES="carrier down blackhole switch"
 #                              carrier: far-end carrier loss, the ER edge's
 #                              side of the link (gw0 in the er namespace)
 #                              goes down and gw's er0 loses its carrier,
@@ -19,7 +19,14 @@
 #                              own er0 goes admin down (ip link set er0
 #                              down in gw: the notifier runs in that very
 #                              request); blackhole: the ER edge drops
-#                              everything, carrier stays up.  Failback
+#                              everything, carrier stays up; switch (a
+#                              control, not a failure): the stream is moved
+#                              to the VPN with both paths up (ercoexist:
+#                              ercoexistctl failover; stock Linux: the main
+#                              table's ER routes removed, the backup route
+#                              takes over; FRR: n/a), so its loss is what
+#                              the VPN path itself loses at this load, the
+#                              floor under every failover figure.  Failback
 #                              (case c) is measured in every run, when ER
 #                              comes back.
 #   BENCH_SYSTEMS="ercoexist linux frr-default frr-fast"
@@ -53,7 +60,7 @@ REPO=$(cd "$DIR/.." && pwd)
 [ -n "${BENCH_TOPO_HOOK:-}" ] && . "$BENCH_TOPO_HOOK"
 
 : "${BENCH_RUNS:=10}"
-: "${BENCH_CASES:=carrier down blackhole}"
+: "${BENCH_CASES:=carrier down blackhole switch}"
 : "${BENCH_SYSTEMS:=ercoexist linux frr-default frr-fast}"
 : "${BENCH_PROBE_INTERVALS:=10 50 300}"
 : "${BENCH_PROBE_MULT:=3}"
@@ -92,6 +99,16 @@ fail_inject() {	# CASE
 	carrier) topo_er_edge down ;;
 	down) nsx gw ip link set er0 down ;;
 	blackhole) _blackhole_nft | nsx er nft -f - ;;
+	switch)
+		case "$SYS" in
+		ercoexist) ctl failover >/dev/null ;;
+		linux) ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
+route del $AZ_NET4 via $ER_GW4 dev er0
+route del $AZ_NET6 via $ER_GW6 dev er0
+EOF
+		;;
+		esac
+		;;
 	esac
 }
 
@@ -125,6 +142,16 @@ EOF
 		[ "$SYS" = ercoexist ] && ctl load "$TOPO_CONF" >>"$BENCH_OUT/ercoexistctl.log" 2>&1
 	;;
 	blackhole) nsx er nft delete table inet "$BH_TABLE" ;;
+	switch)
+		case "$SYS" in
+		ercoexist) ctl auto >/dev/null ;;
+		linux) ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
+route replace $AZ_NET4 via $ER_GW4 dev er0
+route replace $AZ_NET6 via $ER_GW6 dev er0
+EOF
+		;;
+		esac
+		;;
 	esac
 }
 
@@ -327,7 +354,7 @@ bench_ercoexist() {
 	first=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
 	for cse in $BENCH_CASES; do
 		case "$cse" in
-		down|carrier)
+		down|carrier|switch)
 			VARIANT=pi$first
 			ercx_config "$first" || { na ercoexist "$VARIANT" "$cse" "load failed"; continue; }
 			run_system_cases "$cse"
@@ -409,7 +436,10 @@ bench_frr() {	# BFD_MS
 	fi
 	frr_vtysh gw 'show bfd peers' >"$BENCH_OUT/frr-$VARIANT-bfd.txt"
 	for cse in $BENCH_CASES; do
-		run_system_cases "$cse"
+		case "$cse" in
+		switch) na "$SYS" "$VARIANT" switch "a control for ercoexist and stock Linux only" ;;
+		*) run_system_cases "$cse" ;;
+		esac
 	done
 	frr_vtysh gw 'show bfd peers counters' 'show bgp summary' \
 		>>"$BENCH_OUT/frr-$VARIANT-bfd.txt"
