@@ -84,6 +84,18 @@ do_install() {
 		echo "dkms.sh: no kernel headers installed (/lib/modules/*/build)" >&2
 		exit 1
 	fi
+	# A module that `make install` put in /lib/modules/KVER/updates or extra:
+	# without a MODULE_VERSION DKMS finds the two "the same version" and
+	# refuses to install over it, after its build.  Say so before.
+	local other=
+	for k in "${kernels[@]}"; do
+		other+=$(find "/lib/modules/$k" -name "$NAME.ko*" \
+			-not -path "/lib/modules/$k/updates/dkms/*" -printf ' %p' 2>/dev/null)
+	done
+	if [ -n "$other" ]; then
+		echo "dkms.sh: remove the module installed without DKMS first (rm, then depmod KVER):$other" >&2
+		exit 1
+	fi
 	do_remove
 	copy_sources "/usr/src/$NAME-$VERSION"
 	dkms add "$NAME/$VERSION"
