@@ -16,6 +16,11 @@
 #                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,
 #                   completion and systemd unit (DESTDIR=, PREFIX=/usr)
+#   make dkms-install  the module through DKMS, rebuilt on kernel upgrades:
+#                   sources to /usr/src/ercoexist-VERSION, dkms add, build and
+#                   install for DKMS_KERNELS (default: every kernel with
+#                   headers); root, into the running system (no DESTDIR)
+#   make dkms-remove   dkms remove ercoexist/VERSION --all, and its sources
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
@@ -26,7 +31,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
 .PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
-	install bench-failover fuzz
+	install bench-failover fuzz dkms-install dkms-remove
 
 all: kmod userspace
 
@@ -72,6 +77,17 @@ spec-check:
 install: all
 	$(MAKE) -C kmod KDIR=$(KDIR) install
 	$(MAKE) -C userspace install
+
+# DKMS installs into the running system: refuse a staged install rather
+# than write to / behind DESTDIR's back.
+DKMS_KERNELS ?=
+dkms-install:
+	$(if $(DESTDIR),$(error dkms-install installs into the running system: DESTDIR is not supported))
+	$(TOP)/scripts/dkms.sh install $(DKMS_KERNELS)
+
+dkms-remove:
+	$(if $(DESTDIR),$(error dkms-remove works on the running system: DESTDIR is not supported))
+	$(TOP)/scripts/dkms.sh remove
 
 clean:
 	$(MAKE) -C kmod clean KDIR=$(KDIR) || true

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: host unit tests, the netlink spec check and the kernel code
-# gates (checkpatch, sparse, W=1), then the VM kselftests on Debian's 6.1
-# and 6.12 and on the debug lane's kernel (KASAN, lockdep, kmemleak...;
-# built once from linux-source-6.12 and cached, in the background while the
-# other lanes run), whose own checks are
+# make check: host unit tests, the netlink spec check, the kernel code
+# gates (checkpatch, sparse, W=1) and the DKMS install path, then the VM
+# kselftests on Debian's 6.1 and 6.12 and on the debug lane's kernel (KASAN,
+# lockdep, kmemleak...; built once from linux-source-6.12 and cached, in the
+# background while the other lanes run), whose own checks are
 # proven by a run with deliberate defects that must fail.
 #
 #   check.sh [--unit-only | --vm-only] [--kernel 6.1|6.12|debug|all]
@@ -93,6 +93,8 @@ if [ $unit = 1 ]; then
 	run_tap "spec: ercoexist.yaml" /usr/bin/python3 "$TOP/scripts/spec-check.py"
 	# checkpatch --strict, sparse and W=1 on both kernels
 	run_tap "lint: kernel sources" "$TOP/scripts/lint.sh"
+	# make dkms-install for 6.1 and 6.12 on the host, checked, then removed
+	run_tap "dkms: install and remove" "$TOP/selftests/dkms.sh"
 fi
 
 if [ $vm = 1 ]; then
