@@ -9,8 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ercoexistctl.h"
+#include <linux/ercoexist.h>
+#include <linux/genetlink.h>
+
+#include "codec.h"
 #include "json.h"
+#include "monitor.h"
+#include "nl.h"
 #include "tap.h"
 
 #define FAMILY 0x20
@@ -50,12 +55,12 @@ static struct nlmsghdr *encode(const struct config *c, char **buf)
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 
-	*buf = calloc(1, GENL_POLICY_SIZE(c));
+	*buf = calloc(1, CODEC_POLICY_SIZE(c));
 	nlh = mnl_nlmsg_put_header(*buf);
 	nlh->nlmsg_type = FAMILY;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = ERCX_CMD_POLICY_SET;
-	genl_put_policy(nlh, c);
+	codec_put_policy(nlh, c);
 	return nlh;
 }
 
@@ -203,7 +208,7 @@ static void test_showconf_round_trip(void)
 	c.underlay.ifindex = IF_UL;
 	nlh = encode(&c, &buf);
 	config_init(&k, "kernel");
-	genl_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
+	codec_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
 	tap_ok(loaded && k.generation == 7 && !strcmp(k.underlay.dev, "eth9") &&
 	       k.underlay.gw.set4 && k.underlay.gw.set6 &&
 	       k.underlay.fwmark == 0x00330000 && k.underlay.table == 102,
@@ -234,7 +239,7 @@ static void test_showconf_round_trip(void)
 	nlh = encode(&c, &buf);
 	memset(reply, 0, sizeof(reply));
 	config_init(&k, "kernel");
-	genl_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
+	codec_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
 	s1 = print_conf(&k);
 	tap_ok(!strstr(s1, "[Underlay]"), "no underlay in the kernel: showconf prints no [Underlay]");
 	free(s1);
