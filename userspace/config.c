@@ -28,6 +28,16 @@ static const char *const section_names[SEC_COUNT] = {
 	"ExpressRoute", "VPN", "Underlay", "Policy", "Azure",
 };
 
+/*
+ * What the parser knows of the file so far, beyond what struct config
+ * keeps: the section it is in, and where the [Policy] keys that are not
+ * kept with their line were set (for "duplicate key").  One per parse.
+ */
+struct parser {
+	int sec;		/* SEC_*, or below SEC_NONE in an unknown one */
+	int scope_line, failback_line, nopath_line;
+};
+
 void config_init(struct config *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));
@@ -512,40 +522,35 @@ static void parse_prefix_line(struct config *c, int line, char *v)
 		add_prefix(c, &p);
 }
 
-static void parse_policy_key(struct config *c, int line, const char *key,
-			     char *v)
+static void parse_policy_key(struct config *c, struct parser *ps, int line,
+			     const char *key, char *v)
 {
 	static const char *const scopes[] = { "tunnel", "all" };
 	static const char *const nopaths[] = { "pass", "drop" };
-	static int scope_line, failback_line, nopath_line;
 	uint32_t u;
 	int i;
 
-	if (line == 0) {	/* reset (a new parse) */
-		scope_line = failback_line = nopath_line = 0;
-		return;
-	}
 	if (!strcasecmp(key, "Prefix")) {
 		parse_prefix_line(c, line, v);
 	} else if (!strcasecmp(key, "MSSScope")) {
-		set_once(c, line, "MSSScope", &scope_line);
-		scope_line = line;
+		set_once(c, line, "MSSScope", &ps->scope_line);
+		ps->scope_line = line;
 		i = word_index(v, scopes, 2);
 		if (i < 0)
 			cfg_err(c, line, "invalid MSSScope '%s' (use tunnel, all)", v);
 		else
 			c->mss_scope = (uint8_t)i;
 	} else if (!strcasecmp(key, "NoPath")) {
-		set_once(c, line, "NoPath", &nopath_line);
-		nopath_line = line;
+		set_once(c, line, "NoPath", &ps->nopath_line);
+		ps->nopath_line = line;
 		i = word_index(v, nopaths, 2);
 		if (i < 0)
 			cfg_err(c, line, "invalid NoPath '%s' (use pass, drop)", v);
 		else
 			c->nopath = (uint8_t)i;
 	} else if (!strcasecmp(key, "FailbackDelay")) {
-		set_once(c, line, "FailbackDelay", &failback_line);
-		failback_line = line;
+		set_once(c, line, "FailbackDelay", &ps->failback_line);
+		ps->failback_line = line;
 		i = parse_duration_ms(v, &u);
 		if (i == -EINVAL)
 			cfg_err(c, line, "invalid duration '%s' (use e.g. 500ms, 3s, 1m)", v);
@@ -696,7 +701,7 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 	}
 }
 
-static void parse_line(struct config *c, int *sec, int line, char *s)
+static void parse_line(struct config *c, struct parser *ps, int line, char *s)
 {
 	char *hash = strchr(s, '#'), *eq, *key, *v;
 
@@ -710,21 +715,21 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 
 		if (!end || end[1]) {
 			cfg_err(c, line, "invalid section header '%s'", s);
-			*sec = SEC_NONE;
+			ps->sec = SEC_NONE;
 			return;
 		}
 		*end = '\0';
-		*sec = find_section(trim(s + 1));
-		if (*sec == SEC_NONE) {
+		ps->sec = find_section(trim(s + 1));
+		if (ps->sec == SEC_NONE) {
 			cfg_err(c, line, "unknown section [%s]", trim(s + 1));
-			*sec = SEC_NONE - 1;	/* swallow its keys silently */
+			ps->sec = SEC_NONE - 1;	/* swallow its keys silently */
 			return;
 		}
-		if (!c->section_line[*sec])
-			c->section_line[*sec] = line;
-		if (*sec == SEC_AZURE) {
+		if (!c->section_line[ps->sec])
+			c->section_line[ps->sec] = line;
+		if (ps->sec == SEC_AZURE) {
 			c->azure.present = true;
-			c->azure.line = c->section_line[*sec];
+			c->azure.line = c->section_line[ps->sec];
 		}
 		return;
 	}
@@ -740,9 +745,9 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 		cfg_err(c, line, "missing key before '='");
 		return;
 	}
-	if (*sec < SEC_NONE)
+	if (ps->sec < SEC_NONE)
 		return;		/* inside an unknown section: already reported */
-	if (*sec == SEC_NONE) {
+	if (ps->sec == SEC_NONE) {
 		cfg_err(c, line, "key '%s' outside of a section", key);
 		return;
 	}
@@ -750,14 +755,14 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 		cfg_err(c, line, "missing value for '%s'", key);
 		return;
 	}
-	switch (*sec) {
+	switch (ps->sec) {
 	case SEC_ER:
 	case SEC_VPN:
 	case SEC_UNDERLAY:
-		parse_path_key(c, *sec, line, key, v);
+		parse_path_key(c, ps->sec, line, key, v);
 		break;
 	case SEC_POLICY:
-		parse_policy_key(c, line, key, v);
+		parse_policy_key(c, ps, line, key, v);
 		break;
 	case SEC_AZURE:
 		parse_azure_key(c, line, key, v);
@@ -990,10 +995,10 @@ size_t config_parse(struct config *c, FILE *f, const char *name,
 	struct stat st;
 	char *buf;
 	ssize_t n;
-	int line = 0, sec = SEC_NONE;
+	struct parser ps = { .sec = SEC_NONE };
+	int line = 0;
 
 	config_init(c, name);
-	parse_policy_key(c, 0, NULL, NULL);
 	if (fileno(f) >= 0 && !fstat(fileno(f), &st)) {
 		if (S_ISDIR(st.st_mode)) {
 			file_err(c, "%s", strerror(EISDIR));
@@ -1024,7 +1029,7 @@ size_t config_parse(struct config *c, FILE *f, const char *name,
 		else if (memchr(s, '\0', (size_t)(n - (s - buf))))
 			cfg_err(c, line, "NUL byte in line");
 		else
-			parse_line(c, &sec, line, s);
+			parse_line(c, &ps, line, s);
 		if (c->nerr >= CFG_MAX_ERRORS) {
 			cfg_err(c, line, "too many errors, stopping here");
 			break;
