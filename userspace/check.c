@@ -15,11 +15,6 @@
 #include "ercoexistctl.h"
 #include "json.h"
 
-static const char *shown(const char *file)
-{
-	return strcmp(file, "-") ? file : "<stdin>";
-}
-
 static void count_text(FILE *f, size_t n, const char *what)
 {
 	fprintf(f, "%zu %s%s", n, what, n == 1 ? "" : "s");
@@ -63,7 +58,7 @@ int report_check(const struct config *c, const struct findings *fs,
 	config_print_errors(c, stderr);
 	findings_print(c, fs, stderr);
 	if (fail) {
-		fprintf(stderr, "%s: ", shown(file));
+		fprintf(stderr, "%s: ", config_shown_name(file));
 		if (nerr)
 			count_text(stderr, nerr, "error");
 		if (nerr && fs->nwarn)
@@ -74,7 +69,7 @@ int report_check(const struct config *c, const struct findings *fs,
 			fputs(" (--strict: warnings fail)", stderr);
 		fputc('\n', stderr);
 	} else {
-		printf("%s: ok (%zu prefix%s", shown(file), c->npfx,
+		printf("%s: ok (%zu prefix%s", config_shown_name(file), c->npfx,
 		       c->npfx == 1 ? "" : "es");
 		if (fs->nwarn)
 			printf(", %zu warning%s", fs->nwarn,

@@ -80,11 +80,9 @@ void config_free(struct config *c)
 	c->azure.nudr = 0;
 }
 
-static const char *display_name(const struct config *c)
+const char *config_shown_name(const char *name)
 {
-	if (!c->name || !strcmp(c->name, "-"))
-		return "<stdin>";
-	return c->name;
+	return !name || !strcmp(name, "-") ? "<stdin>" : name;
 }
 
 static void push_err(struct config *c, int line, char *full)
@@ -113,7 +111,8 @@ cfg_err(struct config *c, int line, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!msg || asprintf(&full, "%s:%d: %s", display_name(c), line, msg) < 0)
+	if (!msg || asprintf(&full, "%s:%d: %s", config_shown_name(c->name),
+			     line, msg) < 0)
 		full = NULL;
 	free(msg);
 	push_err(c, line, full);
@@ -961,7 +960,7 @@ file_err(struct config *c, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!msg || asprintf(&full, "%s: %s", display_name(c), msg) < 0)
+	if (!msg || asprintf(&full, "%s: %s", config_shown_name(c->name), msg) < 0)
 		full = NULL;
 	free(msg);
 	push_err(c, 0, full);
