@@ -806,6 +806,49 @@ static void check_duplicates(struct config *c)
 	free(s);
 }
 
+/* With CFG_RESOLVE_DEVICES: @p's ifindex, or an error when it has none. */
+static void resolve_dev(struct config *c, struct cfg_path *p, unsigned int flags)
+{
+	if (!(flags & CFG_RESOLVE_DEVICES))
+		return;
+	p->ifindex = if_nametoindex(p->dev);
+	if (!p->ifindex)
+		cfg_err(c, p->dev_line, "no such device '%s'", p->dev);
+}
+
+/* [@sec]'s FwMark is non-zero and inside FwMask; else an error at @at */
+static void check_fwmark(struct config *c, const struct cfg_path *p, int sec,
+			 int at)
+{
+	if (p->fwmark && !(p->fwmark & ~c->fwmask))
+		return;
+	cfg_err(c, p->fwmark_line ? p->fwmark_line :
+		   c->fwmask_line ? c->fwmask_line : at,
+		"[%s] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
+		section_names[sec], p->fwmark, c->fwmask);
+}
+
+/*
+ * [@sa] (@a) shares no Device, FwMark or Table with [@sb] (@b).  A clash is
+ * reported on the line of @a's key, or @mark_at / @table_at for a default.
+ */
+static void check_clash(struct config *c, const struct cfg_path *a, int sa,
+			const struct cfg_path *b, int sb, int mark_at,
+			int table_at)
+{
+	if (b->dev[0] && !strcmp(a->dev, b->dev))
+		cfg_err(c, a->dev_line, "[%s] Device '%s' is also the [%s] Device",
+			section_names[sa], a->dev, section_names[sb]);
+	if (a->fwmark == b->fwmark)
+		cfg_err(c, a->fwmark_line ? a->fwmark_line : mark_at,
+			"[%s] FwMark 0x%08x is also the [%s] FwMark",
+			section_names[sa], a->fwmark, section_names[sb]);
+	if (a->table == b->table)
+		cfg_err(c, a->table_line ? a->table_line : table_at,
+			"[%s] Table %u is also the [%s] Table",
+			section_names[sa], a->table, section_names[sb]);
+}
+
 static void check_path(struct config *c, struct cfg_path *p, int sec,
 		       unsigned int flags)
 {
@@ -813,22 +856,13 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
 	int at = c->section_line[sec] ? c->section_line[sec] :
 		 c->last_line ? c->last_line : 1;
 
-	if (!c->section_line[sec] && !p->dev_line) {
+	if (!c->section_line[sec] && !p->dev_line)
 		cfg_err(c, at, "missing section [%s]", name);
-	} else if (!p->dev_line) {
+	else if (!p->dev_line)
 		cfg_err(c, at, "missing key 'Device' in section [%s]", name);
-	} else if (p->dev[0] && (flags & CFG_RESOLVE_DEVICES)) {
-		p->ifindex = if_nametoindex(p->dev);
-		if (!p->ifindex)
-			cfg_err(c, p->dev_line, "no such device '%s'", p->dev);
-	}
-	if (p->fwmark == 0 || (p->fwmark & ~c->fwmask)) {
-		int line = p->fwmark_line ? p->fwmark_line :
-			   c->fwmask_line ? c->fwmask_line : at;
-
-		cfg_err(c, line, "[%s] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
-			name, p->fwmark, c->fwmask);
-	}
+	else if (p->dev[0])
+		resolve_dev(c, p, flags);
+	check_fwmark(c, p, sec, at);
 	/* the kernel probes Probe, else Gateway: it needs one of them */
 	if (p->probe_interval_ms && !p->probe.set4 && !p->probe.set6 &&
 	    !p->gw.set4 && !p->gw.set6)
@@ -843,56 +877,24 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
  */
 static void check_underlay(struct config *c, unsigned int flags)
 {
-	const struct cfg_path *paths[2] = { &c->er, &c->vpn };
 	struct cfg_path *u = &c->underlay;
-	int i;
 
 	if (!u->dev_line || !u->dev[0])
 		return;
-	if (flags & CFG_RESOLVE_DEVICES) {
-		u->ifindex = if_nametoindex(u->dev);
-		if (!u->ifindex)
-			cfg_err(c, u->dev_line, "no such device '%s'", u->dev);
-	}
-	for (i = 0; i < 2; i++) {
-		const struct cfg_path *p = paths[i];
-
-		if (p->dev[0] && !strcmp(u->dev, p->dev))
-			cfg_err(c, u->dev_line, "[Underlay] Device '%s' is also the [%s] Device",
-				u->dev, section_names[i]);
-		if (u->fwmark == p->fwmark)
-			cfg_err(c, u->fwmark_line ? u->fwmark_line : u->dev_line,
-				"[Underlay] FwMark 0x%08x is also the [%s] FwMark",
-				u->fwmark, section_names[i]);
-		if (u->table == p->table)
-			cfg_err(c, u->table_line ? u->table_line : u->dev_line,
-				"[Underlay] Table %u is also the [%s] Table",
-				u->table, section_names[i]);
-	}
-	if (u->fwmark == 0 || (u->fwmark & ~c->fwmask))
-		cfg_err(c, u->fwmark_line ? u->fwmark_line :
-			   c->fwmask_line ? c->fwmask_line : u->dev_line,
-			"[Underlay] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
-			u->fwmark, c->fwmask);
+	resolve_dev(c, u, flags);
+	check_clash(c, u, SEC_UNDERLAY, &c->er, SEC_ER, u->dev_line, u->dev_line);
+	check_clash(c, u, SEC_UNDERLAY, &c->vpn, SEC_VPN, u->dev_line,
+		    u->dev_line);
+	check_fwmark(c, u, SEC_UNDERLAY, u->dev_line);
 }
 
 void config_validate(struct config *c, unsigned int flags)
 {
 	check_path(c, &c->er, SEC_ER, flags);
 	check_path(c, &c->vpn, SEC_VPN, flags);
-	if (c->er.dev[0] && !strcmp(c->er.dev, c->vpn.dev))
-		cfg_err(c, c->vpn.dev_line, "[VPN] Device '%s' is also the [ExpressRoute] Device",
-			c->vpn.dev);
-	if (c->er.fwmark == c->vpn.fwmark)
-		cfg_err(c, c->vpn.fwmark_line ? c->vpn.fwmark_line :
-			   c->er.fwmark_line ? c->er.fwmark_line : c->last_line,
-			"[VPN] FwMark 0x%08x is also the [ExpressRoute] FwMark",
-			c->vpn.fwmark);
-	if (c->er.table == c->vpn.table)
-		cfg_err(c, c->vpn.table_line ? c->vpn.table_line :
-			   c->er.table_line ? c->er.table_line : c->last_line,
-			"[VPN] Table %u is also the [ExpressRoute] Table",
-			c->vpn.table);
+	check_clash(c, &c->vpn, SEC_VPN, &c->er, SEC_ER,
+		    c->er.fwmark_line ? c->er.fwmark_line : c->last_line,
+		    c->er.table_line ? c->er.table_line : c->last_line);
 	check_underlay(c, flags);
 	if (!c->mss6)
 		c->mss6 = (uint16_t)(c->mss >= CFG_MSS6_MIN + 20 ?
