@@ -28,6 +28,16 @@ static const char *const section_names[SEC_COUNT] = {
 	"ExpressRoute", "VPN", "Underlay", "Policy", "Azure",
 };
 
+/*
+ * What the parser knows of the file so far, beyond what struct config
+ * keeps: the section it is in, and where the [Policy] keys that are not
+ * kept with their line were set (for "duplicate key").  One per parse.
+ */
+struct parser {
+	int sec;		/* SEC_*, or below SEC_NONE in an unknown one */
+	int scope_line, failback_line, nopath_line;
+};
+
 void config_init(struct config *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));
@@ -70,11 +80,9 @@ void config_free(struct config *c)
 	c->azure.nudr = 0;
 }
 
-static const char *display_name(const struct config *c)
+const char *config_shown_name(const char *name)
 {
-	if (!c->name || !strcmp(c->name, "-"))
-		return "<stdin>";
-	return c->name;
+	return !name || !strcmp(name, "-") ? "<stdin>" : name;
 }
 
 static void push_err(struct config *c, int line, char *full)
@@ -103,7 +111,8 @@ cfg_err(struct config *c, int line, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!msg || asprintf(&full, "%s:%d: %s", display_name(c), line, msg) < 0)
+	if (!msg || asprintf(&full, "%s:%d: %s", config_shown_name(c->name),
+			     line, msg) < 0)
 		full = NULL;
 	free(msg);
 	push_err(c, line, full);
@@ -512,40 +521,35 @@ static void parse_prefix_line(struct config *c, int line, char *v)
 		add_prefix(c, &p);
 }
 
-static void parse_policy_key(struct config *c, int line, const char *key,
-			     char *v)
+static void parse_policy_key(struct config *c, struct parser *ps, int line,
+			     const char *key, char *v)
 {
 	static const char *const scopes[] = { "tunnel", "all" };
 	static const char *const nopaths[] = { "pass", "drop" };
-	static int scope_line, failback_line, nopath_line;
 	uint32_t u;
 	int i;
 
-	if (line == 0) {	/* reset (a new parse) */
-		scope_line = failback_line = nopath_line = 0;
-		return;
-	}
 	if (!strcasecmp(key, "Prefix")) {
 		parse_prefix_line(c, line, v);
 	} else if (!strcasecmp(key, "MSSScope")) {
-		set_once(c, line, "MSSScope", &scope_line);
-		scope_line = line;
+		set_once(c, line, "MSSScope", &ps->scope_line);
+		ps->scope_line = line;
 		i = word_index(v, scopes, 2);
 		if (i < 0)
 			cfg_err(c, line, "invalid MSSScope '%s' (use tunnel, all)", v);
 		else
 			c->mss_scope = (uint8_t)i;
 	} else if (!strcasecmp(key, "NoPath")) {
-		set_once(c, line, "NoPath", &nopath_line);
-		nopath_line = line;
+		set_once(c, line, "NoPath", &ps->nopath_line);
+		ps->nopath_line = line;
 		i = word_index(v, nopaths, 2);
 		if (i < 0)
 			cfg_err(c, line, "invalid NoPath '%s' (use pass, drop)", v);
 		else
 			c->nopath = (uint8_t)i;
 	} else if (!strcasecmp(key, "FailbackDelay")) {
-		set_once(c, line, "FailbackDelay", &failback_line);
-		failback_line = line;
+		set_once(c, line, "FailbackDelay", &ps->failback_line);
+		ps->failback_line = line;
 		i = parse_duration_ms(v, &u);
 		if (i == -EINVAL)
 			cfg_err(c, line, "invalid duration '%s' (use e.g. 500ms, 3s, 1m)", v);
@@ -696,7 +700,7 @@ static void parse_azure_key(struct config *c, int line, const char *key,
 	}
 }
 
-static void parse_line(struct config *c, int *sec, int line, char *s)
+static void parse_line(struct config *c, struct parser *ps, int line, char *s)
 {
 	char *hash = strchr(s, '#'), *eq, *key, *v;
 
@@ -710,21 +714,21 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 
 		if (!end || end[1]) {
 			cfg_err(c, line, "invalid section header '%s'", s);
-			*sec = SEC_NONE;
+			ps->sec = SEC_NONE;
 			return;
 		}
 		*end = '\0';
-		*sec = find_section(trim(s + 1));
-		if (*sec == SEC_NONE) {
+		ps->sec = find_section(trim(s + 1));
+		if (ps->sec == SEC_NONE) {
 			cfg_err(c, line, "unknown section [%s]", trim(s + 1));
-			*sec = SEC_NONE - 1;	/* swallow its keys silently */
+			ps->sec = SEC_NONE - 1;	/* swallow its keys silently */
 			return;
 		}
-		if (!c->section_line[*sec])
-			c->section_line[*sec] = line;
-		if (*sec == SEC_AZURE) {
+		if (!c->section_line[ps->sec])
+			c->section_line[ps->sec] = line;
+		if (ps->sec == SEC_AZURE) {
 			c->azure.present = true;
-			c->azure.line = c->section_line[*sec];
+			c->azure.line = c->section_line[ps->sec];
 		}
 		return;
 	}
@@ -740,9 +744,9 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 		cfg_err(c, line, "missing key before '='");
 		return;
 	}
-	if (*sec < SEC_NONE)
+	if (ps->sec < SEC_NONE)
 		return;		/* inside an unknown section: already reported */
-	if (*sec == SEC_NONE) {
+	if (ps->sec == SEC_NONE) {
 		cfg_err(c, line, "key '%s' outside of a section", key);
 		return;
 	}
@@ -750,14 +754,14 @@ static void parse_line(struct config *c, int *sec, int line, char *s)
 		cfg_err(c, line, "missing value for '%s'", key);
 		return;
 	}
-	switch (*sec) {
+	switch (ps->sec) {
 	case SEC_ER:
 	case SEC_VPN:
 	case SEC_UNDERLAY:
-		parse_path_key(c, *sec, line, key, v);
+		parse_path_key(c, ps->sec, line, key, v);
 		break;
 	case SEC_POLICY:
-		parse_policy_key(c, line, key, v);
+		parse_policy_key(c, ps, line, key, v);
 		break;
 	case SEC_AZURE:
 		parse_azure_key(c, line, key, v);
@@ -802,6 +806,49 @@ static void check_duplicates(struct config *c)
 	free(s);
 }
 
+/* With CFG_RESOLVE_DEVICES: @p's ifindex, or an error when it has none. */
+static void resolve_dev(struct config *c, struct cfg_path *p, unsigned int flags)
+{
+	if (!(flags & CFG_RESOLVE_DEVICES))
+		return;
+	p->ifindex = if_nametoindex(p->dev);
+	if (!p->ifindex)
+		cfg_err(c, p->dev_line, "no such device '%s'", p->dev);
+}
+
+/* [@sec]'s FwMark is non-zero and inside FwMask; else an error at @at */
+static void check_fwmark(struct config *c, const struct cfg_path *p, int sec,
+			 int at)
+{
+	if (p->fwmark && !(p->fwmark & ~c->fwmask))
+		return;
+	cfg_err(c, p->fwmark_line ? p->fwmark_line :
+		   c->fwmask_line ? c->fwmask_line : at,
+		"[%s] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
+		section_names[sec], p->fwmark, c->fwmask);
+}
+
+/*
+ * [@sa] (@a) shares no Device, FwMark or Table with [@sb] (@b).  A clash is
+ * reported on the line of @a's key, or @mark_at / @table_at for a default.
+ */
+static void check_clash(struct config *c, const struct cfg_path *a, int sa,
+			const struct cfg_path *b, int sb, int mark_at,
+			int table_at)
+{
+	if (b->dev[0] && !strcmp(a->dev, b->dev))
+		cfg_err(c, a->dev_line, "[%s] Device '%s' is also the [%s] Device",
+			section_names[sa], a->dev, section_names[sb]);
+	if (a->fwmark == b->fwmark)
+		cfg_err(c, a->fwmark_line ? a->fwmark_line : mark_at,
+			"[%s] FwMark 0x%08x is also the [%s] FwMark",
+			section_names[sa], a->fwmark, section_names[sb]);
+	if (a->table == b->table)
+		cfg_err(c, a->table_line ? a->table_line : table_at,
+			"[%s] Table %u is also the [%s] Table",
+			section_names[sa], a->table, section_names[sb]);
+}
+
 static void check_path(struct config *c, struct cfg_path *p, int sec,
 		       unsigned int flags)
 {
@@ -809,22 +856,13 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
 	int at = c->section_line[sec] ? c->section_line[sec] :
 		 c->last_line ? c->last_line : 1;
 
-	if (!c->section_line[sec] && !p->dev_line) {
+	if (!c->section_line[sec] && !p->dev_line)
 		cfg_err(c, at, "missing section [%s]", name);
-	} else if (!p->dev_line) {
+	else if (!p->dev_line)
 		cfg_err(c, at, "missing key 'Device' in section [%s]", name);
-	} else if (p->dev[0] && (flags & CFG_RESOLVE_DEVICES)) {
-		p->ifindex = if_nametoindex(p->dev);
-		if (!p->ifindex)
-			cfg_err(c, p->dev_line, "no such device '%s'", p->dev);
-	}
-	if (p->fwmark == 0 || (p->fwmark & ~c->fwmask)) {
-		int line = p->fwmark_line ? p->fwmark_line :
-			   c->fwmask_line ? c->fwmask_line : at;
-
-		cfg_err(c, line, "[%s] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
-			name, p->fwmark, c->fwmask);
-	}
+	else if (p->dev[0])
+		resolve_dev(c, p, flags);
+	check_fwmark(c, p, sec, at);
 	/* the kernel probes Probe, else Gateway: it needs one of them */
 	if (p->probe_interval_ms && !p->probe.set4 && !p->probe.set6 &&
 	    !p->gw.set4 && !p->gw.set6)
@@ -839,56 +877,24 @@ static void check_path(struct config *c, struct cfg_path *p, int sec,
  */
 static void check_underlay(struct config *c, unsigned int flags)
 {
-	const struct cfg_path *paths[2] = { &c->er, &c->vpn };
 	struct cfg_path *u = &c->underlay;
-	int i;
 
 	if (!u->dev_line || !u->dev[0])
 		return;
-	if (flags & CFG_RESOLVE_DEVICES) {
-		u->ifindex = if_nametoindex(u->dev);
-		if (!u->ifindex)
-			cfg_err(c, u->dev_line, "no such device '%s'", u->dev);
-	}
-	for (i = 0; i < 2; i++) {
-		const struct cfg_path *p = paths[i];
-
-		if (p->dev[0] && !strcmp(u->dev, p->dev))
-			cfg_err(c, u->dev_line, "[Underlay] Device '%s' is also the [%s] Device",
-				u->dev, section_names[i]);
-		if (u->fwmark == p->fwmark)
-			cfg_err(c, u->fwmark_line ? u->fwmark_line : u->dev_line,
-				"[Underlay] FwMark 0x%08x is also the [%s] FwMark",
-				u->fwmark, section_names[i]);
-		if (u->table == p->table)
-			cfg_err(c, u->table_line ? u->table_line : u->dev_line,
-				"[Underlay] Table %u is also the [%s] Table",
-				u->table, section_names[i]);
-	}
-	if (u->fwmark == 0 || (u->fwmark & ~c->fwmask))
-		cfg_err(c, u->fwmark_line ? u->fwmark_line :
-			   c->fwmask_line ? c->fwmask_line : u->dev_line,
-			"[Underlay] FwMark 0x%08x must be non-zero and inside FwMask 0x%08x",
-			u->fwmark, c->fwmask);
+	resolve_dev(c, u, flags);
+	check_clash(c, u, SEC_UNDERLAY, &c->er, SEC_ER, u->dev_line, u->dev_line);
+	check_clash(c, u, SEC_UNDERLAY, &c->vpn, SEC_VPN, u->dev_line,
+		    u->dev_line);
+	check_fwmark(c, u, SEC_UNDERLAY, u->dev_line);
 }
 
 void config_validate(struct config *c, unsigned int flags)
 {
 	check_path(c, &c->er, SEC_ER, flags);
 	check_path(c, &c->vpn, SEC_VPN, flags);
-	if (c->er.dev[0] && !strcmp(c->er.dev, c->vpn.dev))
-		cfg_err(c, c->vpn.dev_line, "[VPN] Device '%s' is also the [ExpressRoute] Device",
-			c->vpn.dev);
-	if (c->er.fwmark == c->vpn.fwmark)
-		cfg_err(c, c->vpn.fwmark_line ? c->vpn.fwmark_line :
-			   c->er.fwmark_line ? c->er.fwmark_line : c->last_line,
-			"[VPN] FwMark 0x%08x is also the [ExpressRoute] FwMark",
-			c->vpn.fwmark);
-	if (c->er.table == c->vpn.table)
-		cfg_err(c, c->vpn.table_line ? c->vpn.table_line :
-			   c->er.table_line ? c->er.table_line : c->last_line,
-			"[VPN] Table %u is also the [ExpressRoute] Table",
-			c->vpn.table);
+	check_clash(c, &c->vpn, SEC_VPN, &c->er, SEC_ER,
+		    c->er.fwmark_line ? c->er.fwmark_line : c->last_line,
+		    c->er.table_line ? c->er.table_line : c->last_line);
 	check_underlay(c, flags);
 	if (!c->mss6)
 		c->mss6 = (uint16_t)(c->mss >= CFG_MSS6_MIN + 20 ?
@@ -956,7 +962,7 @@ file_err(struct config *c, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!msg || asprintf(&full, "%s: %s", display_name(c), msg) < 0)
+	if (!msg || asprintf(&full, "%s: %s", config_shown_name(c->name), msg) < 0)
 		full = NULL;
 	free(msg);
 	push_err(c, 0, full);
@@ -990,10 +996,10 @@ size_t config_parse(struct config *c, FILE *f, const char *name,
 	struct stat st;
 	char *buf;
 	ssize_t n;
-	int line = 0, sec = SEC_NONE;
+	struct parser ps = { .sec = SEC_NONE };
+	int line = 0;
 
 	config_init(c, name);
-	parse_policy_key(c, 0, NULL, NULL);
 	if (fileno(f) >= 0 && !fstat(fileno(f), &st)) {
 		if (S_ISDIR(st.st_mode)) {
 			file_err(c, "%s", strerror(EISDIR));
@@ -1024,7 +1030,7 @@ size_t config_parse(struct config *c, FILE *f, const char *name,
 		else if (memchr(s, '\0', (size_t)(n - (s - buf))))
 			cfg_err(c, line, "NUL byte in line");
 		else
-			parse_line(c, &sec, line, s);
+			parse_line(c, &ps, line, s);
 		if (c->nerr >= CFG_MAX_ERRORS) {
 			cfg_err(c, line, "too many errors, stopping here");
 			break;

@@ -145,6 +145,8 @@ size_t config_parse_file(struct config *c, const char *path,
 /* The cross-field checks (also used for a policy read from the kernel). */
 void config_validate(struct config *c, unsigned int flags);
 void config_print_errors(const struct config *c, FILE *f);
+/* A file's name as messages show it: "<stdin>" for "-" (and NULL) */
+const char *config_shown_name(const char *name);
 
 /* Print @c as a config file that config_parse() accepts. */
 void config_print(const struct config *c, FILE *f);

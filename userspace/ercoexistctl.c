@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "ercoexistctl.h"
-#include "rules.h"
 #include "json.h"
+#include "rtnl.h"
+#include "rules.h"
 
 struct globals G;
 

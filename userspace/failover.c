@@ -7,8 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/ercoexist.h>
+#include <linux/genetlink.h>
+
 #include "ercoexistctl.h"
+#include "genl.h"
 #include "json.h"
+#include "names.h"
 
 struct mode_state {
 	int mode, active;

@@ -6,8 +6,12 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <linux/ercoexist.h>
+
 #include "ercoexistctl.h"
+#include "genl.h"
 #include "json.h"
+#include "rtnl.h"
 
 int cmd_flush(int argc, char **argv)
 {

@@ -5,80 +5,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "check.h"
 #include "ercoexistctl.h"
+#include "genl.h"
 #include "json.h"
-
-static const char *shown(const char *file)
-{
-	return strcmp(file, "-") ? file : "<stdin>";
-}
-
-static void count_text(FILE *f, size_t n, const char *what)
-{
-	fprintf(f, "%zu %s%s", n, what, n == 1 ? "" : "s");
-}
-
-/*
- * Shared with check.c: report the result of a validation.  Syntax errors
- * are "FILE:LINE: message", rule findings "FILE:LINE: SEVERITY[RULE]:
- * message", both on stderr as compilers print them; the summary of a valid
- * file goes to stdout.  With -j everything is in the one JSON object on
- * stdout (nothing on stderr), with the same keys whatever the result.
- * @strict: warnings fail too (check --strict).
- */
-int report_check(const struct config *c, const struct findings *fs,
-		 const char *file, bool strict)
-{
-	size_t nerr = c->nerr + fs->nerr;
-	bool fail = nerr || (strict && fs->nwarn);
-	size_t i;
-
-	json_begin();
-	print_uint(PRINT_JSON, "schema", NULL, 1);
-	print_string(PRINT_JSON, "file", NULL, file);
-	print_bool(PRINT_JSON, "valid", NULL, !fail);
-	print_bool(PRINT_JSON, "strict", NULL, strict);
-	open_json_array("errors");
-	for (i = 0; i < c->nerr; i++) {
-		open_json_object(NULL);
-		print_int(PRINT_JSON, "line", NULL, c->err[i].line);
-		print_string(PRINT_JSON, "message", NULL, c->err[i].msg);
-		close_json_object();
-	}
-	close_json_array();
-	findings_print_json(fs);
-	print_u64(PRINT_JSON, "warnings", NULL, fs->nwarn);
-	print_u64(PRINT_JSON, "prefixes", NULL, c->npfx);
-	json_end();
-	if (is_json_context())
-		return fail ? EXIT_USAGE : EXIT_OK;
-
-	config_print_errors(c, stderr);
-	findings_print(c, fs, stderr);
-	if (fail) {
-		fprintf(stderr, "%s: ", shown(file));
-		if (nerr)
-			count_text(stderr, nerr, "error");
-		if (nerr && fs->nwarn)
-			fputs(", ", stderr);
-		if (fs->nwarn)
-			count_text(stderr, fs->nwarn, "warning");
-		if (!nerr)
-			fputs(" (--strict: warnings fail)", stderr);
-		fputc('\n', stderr);
-	} else {
-		printf("%s: ok (%zu prefix%s", shown(file), c->npfx,
-		       c->npfx == 1 ? "" : "es");
-		if (fs->nwarn)
-			printf(", %zu warning%s", fs->nwarn,
-			       fs->nwarn == 1 ? "" : "s");
-		printf(")\n");
-		fflush(stdout);
-	}
-	return fail ? EXIT_USAGE : EXIT_OK;
-}
+#include "rtnl.h"
 
 int cmd_load(int argc, char **argv)
 {

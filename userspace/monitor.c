@@ -10,25 +10,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/ercoexist.h>
 #include <linux/genetlink.h>
 
+#include "codec.h"
 #include "ercoexistctl.h"
+#include "genl.h"
 #include "json.h"
-
-static uint64_t uint_of(const struct nlattr *a)
-{
-	switch (mnl_attr_get_payload_len(a)) {
-	case 1:
-		return mnl_attr_get_u8(a);
-	case 2:
-		return mnl_attr_get_u16(a);
-	case 4:
-		return mnl_attr_get_u32(a);
-	case 8:
-		return mnl_attr_get_u64(a);
-	}
-	return 0;
-}
+#include "monitor.h"
+#include "names.h"
 
 void monitor_print_event(const struct event *e)
 {
@@ -87,7 +77,7 @@ int monitor_parse_event(const struct nlmsghdr *nlh, uint16_t family, struct even
 		return 0;
 	memset(e, 0, sizeof(*e));
 	mnl_attr_for_each(a, nlh, sizeof(*g)) {
-		uint64_t v = uint_of(a);
+		uint64_t v = codec_get_uint(a);
 
 		switch (mnl_attr_get_type(a)) {
 		case ERCX_A_EVENT:

@@ -24,6 +24,8 @@
 #include <linux/rtnetlink.h>
 
 #include "ercoexistctl.h"
+#include "nl.h"
+#include "rtnl.h"
 
 struct want {
 	uint8_t family;

@@ -1012,7 +1012,7 @@ void rules_check(const struct config *c, struct findings *fs)
 void findings_print(const struct config *c, const struct findings *fs,
 		    FILE *f)
 {
-	const char *name = !c->name || !strcmp(c->name, "-") ? "<stdin>" : c->name;
+	const char *name = config_shown_name(c->name);
 	size_t i;
 
 	for (i = 0; i < fs->n; i++)

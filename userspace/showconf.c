@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "ercoexistctl.h"
+#include "genl.h"
 
 int cmd_showconf(int argc, char **argv)
 {

@@ -7,22 +7,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/ercoexist.h>
+#include <linux/genetlink.h>
+
+#include "codec.h"
 #include "ercoexistctl.h"
+#include "genl.h"
 #include "json.h"
+#include "names.h"
+#include "rtnl.h"
+#include "status.h"
 
 #define MAX_TRANSITIONS 64
 
 struct path_status {
 	bool present;
-	char dev[IF_NAMESIZE];
-	uint32_t ifindex;
-	int state, reason;
-	uint64_t tx_packets, tx_bytes, since_ns;
-	uint32_t fwmark, table;
-	bool has_probe;
-	int probe_state;
-	uint64_t probe_sent, probe_received, probe_lost, probe_errors;
-	uint32_t rtt_last_us, rtt_min_us, rtt_avg_us, rtt_max_us;
+	struct cfg_path cfg;	/* device, gateways, marks: the policy's part */
+	struct path_state st;	/* state and counters */
 };
 
 struct transition {
@@ -46,88 +47,10 @@ struct status {
 	size_t ntr;
 };
 
-static uint64_t get_uint(const struct nlattr *a)
-{
-	switch (mnl_attr_get_payload_len(a)) {
-	case 1:
-		return mnl_attr_get_u8(a);
-	case 2:
-		return mnl_attr_get_u16(a);
-	case 4:
-		return mnl_attr_get_u32(a);
-	case 8:
-		return mnl_attr_get_u64(a);
-	}
-	return 0;
-}
-
 static void get_path_status(const struct nlattr *nest, struct path_status *p)
 {
-	const struct nlattr *a;
-
 	p->present = true;
-	mnl_attr_for_each_nested(a, nest) {
-		switch (mnl_attr_get_type(a)) {
-		case ERCX_PATH_A_IFINDEX:
-			p->ifindex = (uint32_t)get_uint(a);
-			break;
-		case ERCX_PATH_A_IFNAME:
-			if (!mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-				snprintf(p->dev, sizeof(p->dev), "%s", mnl_attr_get_str(a));
-			break;
-		case ERCX_PATH_A_STATE:
-			p->state = (int)get_uint(a);
-			break;
-		case ERCX_PATH_A_REASON:
-			p->reason = (int)get_uint(a);
-			break;
-		case ERCX_PATH_A_TX_PACKETS:
-			p->tx_packets = get_uint(a);
-			break;
-		case ERCX_PATH_A_TX_BYTES:
-			p->tx_bytes = get_uint(a);
-			break;
-		case ERCX_PATH_A_SINCE_NS:
-			p->since_ns = get_uint(a);
-			break;
-		case ERCX_PATH_A_FWMARK:
-			p->fwmark = (uint32_t)get_uint(a);
-			break;
-		case ERCX_PATH_A_TABLE:
-			p->table = (uint32_t)get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_STATE:
-			p->has_probe = true;
-			p->probe_state = (int)get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_SENT:
-			p->probe_sent = get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_RECEIVED:
-			p->probe_received = get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_LOST:
-			p->probe_lost = get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_ERRORS:
-			p->probe_errors = get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_RTT_LAST_US:
-			p->rtt_last_us = (uint32_t)get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_RTT_MIN_US:
-			p->rtt_min_us = (uint32_t)get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_RTT_AVG_US:
-			p->rtt_avg_us = (uint32_t)get_uint(a);
-			break;
-		case ERCX_PATH_A_PROBE_RTT_MAX_US:
-			p->rtt_max_us = (uint32_t)get_uint(a);
-			break;
-		}
-	}
-	if (!p->dev[0] && p->ifindex && !if_indextoname(p->ifindex, p->dev))
-		snprintf(p->dev, sizeof(p->dev), "if%u", p->ifindex);
+	codec_parse_path(nest, &p->cfg, &p->st);
 }
 
 static void get_transition(const struct nlattr *nest, struct status *s)
@@ -144,16 +67,16 @@ static void get_transition(const struct nlattr *nest, struct status *s)
 	mnl_attr_for_each_nested(a, nest) {
 		switch (mnl_attr_get_type(a)) {
 		case ERCX_TR_A_TIMESTAMP_NS:
-			t->ns = get_uint(a);
+			t->ns = codec_get_uint(a);
 			break;
 		case ERCX_TR_A_FROM:
-			t->from = (int)get_uint(a);
+			t->from = (int)codec_get_uint(a);
 			break;
 		case ERCX_TR_A_TO:
-			t->to = (int)get_uint(a);
+			t->to = (int)codec_get_uint(a);
 			break;
 		case ERCX_TR_A_REASON:
-			t->reason = (int)get_uint(a);
+			t->reason = (int)codec_get_uint(a);
 			break;
 		}
 	}
@@ -170,16 +93,16 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 			s->loaded = true;
 			break;
 		case ERCX_A_MODE:
-			s->mode = (int)get_uint(a);
+			s->mode = (int)codec_get_uint(a);
 			break;
 		case ERCX_A_ACTIVE_PATH:
-			s->active = (int)get_uint(a);
+			s->active = (int)codec_get_uint(a);
 			break;
 		case ERCX_A_GENERATION:
-			s->generation = (uint32_t)get_uint(a);
+			s->generation = (uint32_t)codec_get_uint(a);
 			break;
 		case ERCX_A_PREFIX_COUNT:
-			s->prefix_count = (uint32_t)get_uint(a);
+			s->prefix_count = (uint32_t)codec_get_uint(a);
 			s->has_prefix_count = true;
 			break;
 		case ERCX_A_PATH_ER:
@@ -192,39 +115,39 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 			get_path_status(a, &s->underlay);
 			break;
 		case ERCX_A_MSS:
-			s->mss = (uint32_t)get_uint(a);
+			s->mss = (uint32_t)codec_get_uint(a);
 			break;
 		case ERCX_A_MSS6:
-			s->mss6 = (uint32_t)get_uint(a);
+			s->mss6 = (uint32_t)codec_get_uint(a);
 			break;
 		case ERCX_A_MSS_SCOPE:
-			s->mss_scope = (int)get_uint(a);
+			s->mss_scope = (int)codec_get_uint(a);
 			break;
 		case ERCX_A_NOPATH:
-			s->nopath = (int)get_uint(a);
+			s->nopath = (int)codec_get_uint(a);
 			break;
 		case ERCX_A_FAILBACK_DELAY_MS:
-			s->failback_ms = (uint32_t)get_uint(a);
+			s->failback_ms = (uint32_t)codec_get_uint(a);
 			break;
 		case ERCX_A_FWMASK:
-			s->fwmask = (uint32_t)get_uint(a);
+			s->fwmask = (uint32_t)codec_get_uint(a);
 			break;
 		case ERCX_A_FAILBACK_EFFECTIVE_MS:
-			s->failback_eff_ms = (uint32_t)get_uint(a);
+			s->failback_eff_ms = (uint32_t)codec_get_uint(a);
 			s->has_failback_eff = true;
 			break;
 		case ERCX_A_DAMP_PENALTY:
-			s->damp_penalty = (uint32_t)get_uint(a);
+			s->damp_penalty = (uint32_t)codec_get_uint(a);
 			break;
 		case ERCX_A_FAILBACK_PENDING:
-			s->failback_pending = get_uint(a) != 0;
+			s->failback_pending = codec_get_uint(a) != 0;
 			break;
 		case ERCX_A_STATS:
 			mnl_attr_for_each_nested(b, a) {
 				uint16_t t = mnl_attr_get_type(b);
 
 				if (t <= ERCX_STATS_A_MAX && t != ERCX_STATS_A_PAD)
-					s->stats[t] = get_uint(b);
+					s->stats[t] = codec_get_uint(b);
 			}
 			break;
 		case ERCX_A_TRANSITIONS:
@@ -241,7 +164,7 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Liveness probes: only for a path that probes */
-static void print_probe(const struct path_status *p)
+static void print_probe(const struct path_state *p)
 {
 	uint64_t done = p->probe_received + p->probe_lost;
 
@@ -267,24 +190,24 @@ static void print_path(const char *name, const struct path_status *p)
 
 	open_json_object(name);
 	print_text("path %s: ", name);
-	print_string(PRINT_ANY, "state", "%s", state_name((unsigned int)p->state));
-	print_string(PRINT_ANY, "reason", " (%s)\n", reason_name((unsigned int)p->reason));
-	print_string(PRINT_ANY, "dev", "  device: %s", p->dev);
-	print_uint(PRINT_ANY, "ifindex", " (ifindex %u)\n", p->ifindex);
-	if (p->since_ns) {
-		format_time_ns(p->since_ns, t, sizeof(t));
+	print_string(PRINT_ANY, "state", "%s", state_name((unsigned int)p->st.state));
+	print_string(PRINT_ANY, "reason", " (%s)\n", reason_name((unsigned int)p->st.reason));
+	print_string(PRINT_ANY, "dev", "  device: %s", p->cfg.dev);
+	print_uint(PRINT_ANY, "ifindex", " (ifindex %u)\n", p->cfg.ifindex);
+	if (p->st.since_ns) {
+		format_time_ns(p->st.since_ns, t, sizeof(t));
 		print_string(PRINT_ANY, "since", "  since: %s\n", t);
-		print_u64(PRINT_JSON, "since_ns", NULL, p->since_ns);
+		print_u64(PRINT_JSON, "since_ns", NULL, p->st.since_ns);
 	}
-	if (p->table) {
-		print_uint(PRINT_ANY, "table", "  table: %u", p->table);
-		print_uint(PRINT_JSON, "fwmark", NULL, p->fwmark);
-		print_text(", fwmark 0x%08x\n", p->fwmark);
+	if (p->cfg.table) {
+		print_uint(PRINT_ANY, "table", "  table: %u", p->cfg.table);
+		print_uint(PRINT_JSON, "fwmark", NULL, p->cfg.fwmark);
+		print_text(", fwmark 0x%08x\n", p->cfg.fwmark);
 	}
-	print_u64(PRINT_ANY, "tx_packets", "  tx: %llu packets", p->tx_packets);
-	print_u64(PRINT_ANY, "tx_bytes", ", %llu bytes\n", p->tx_bytes);
-	if (p->has_probe)
-		print_probe(p);
+	print_u64(PRINT_ANY, "tx_packets", "  tx: %llu packets", p->st.tx_packets);
+	print_u64(PRINT_ANY, "tx_bytes", ", %llu bytes\n", p->st.tx_bytes);
+	if (p->st.has_probe)
+		print_probe(&p->st);
 	close_json_object();
 }
 
@@ -473,14 +396,14 @@ int cmd_status(int argc, char **argv)
 	{
 		struct underlay_view uv = {
 			.present = s.underlay.present,
-			.table = s.underlay.table,
-			.fwmark = s.underlay.fwmark,
-			.er_ifindex = s.path[0].ifindex,
+			.table = s.underlay.cfg.table,
+			.fwmark = s.underlay.cfg.fwmark,
+			.er_ifindex = s.path[0].cfg.ifindex,
 			.interventions = s.stats[ERCX_STATS_A_UNDERLAY],
 			.peer = c.vpn.peer,
 		};
 
-		memcpy(uv.dev, s.underlay.dev, sizeof(uv.dev));
+		memcpy(uv.dev, s.underlay.cfg.dev, sizeof(uv.dev));
 		status_print_underlay(&uv);
 	}
 
@@ -569,7 +492,7 @@ static void get_match(const struct config *c, int family, const uint8_t *a,
 static void get_why(const struct status *s, const struct cfg_prefix *lm,
 		    char *why, size_t len)
 {
-	const struct path_status *er = &s->path[0];
+	const struct path_state *er = &s->path[0].st;
 
 	if (s->mode != ERCX_MODE_AUTO) {
 		snprintf(why, len, "mode %s (ercoexistctl failover; auto undoes it)",
@@ -667,9 +590,9 @@ int cmd_get(int argc, char **argv)
 	get_why(&s, lm, why, sizeof(why));
 	print_string(PRINT_ANY, "why", "\n  why: %s", why);
 	print_string(PRINT_ANY, "er_state", "\n  paths: er %s",
-		     state_name((unsigned int)s.path[0].state));
+		     state_name((unsigned int)s.path[0].st.state));
 	print_string(PRINT_ANY, "vpn_state", ", vpn %s",
-		     state_name((unsigned int)s.path[1].state));
+		     state_name((unsigned int)s.path[1].st.state));
 	print_text(", mode %s\n", mode_name((unsigned int)s.mode));
 	json_end();
 	config_free(&c);

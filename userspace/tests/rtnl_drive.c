@@ -14,8 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "ercoexistctl.h"
 #include "json.h"
+#include "rtnl.h"
+#include "status.h"
 
 /* status.c's cmd_status() is linked in but never run here */
 int cmd_no_args(int argc, char **argv, const char *cmd)

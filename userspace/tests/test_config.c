@@ -4,7 +4,6 @@
  * Run from userspace/tests/ (fixtures are found relative to it).
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,87 +16,7 @@
 #include "json.h"
 #include "rules.h"
 #include "tap.h"
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m;
-	int ch;
-
-	if (!f)
-		return NULL;
-	m = open_memstream(&buf, &len);
-	while ((ch = fgetc(f)) != EOF)
-		fputc(ch, m);
-	fclose(m);
-	fclose(f);
-	return buf;
-}
-
-static char *errors_text(const struct config *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	config_print_errors(c, m);
-	fclose(m);
-	return buf;
-}
-
-static char *config_text(const struct config *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	config_print(c, m);
-	fclose(m);
-	return buf;
-}
-
-static size_t parse_string(struct config *c, const char *text, const char *name)
-{
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	size_t n = config_parse(c, f, name, 0);
-
-	fclose(f);
-	return n;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted list of fixtures/<prefix>*.conf */
-static size_t list_fixtures(const char *prefix, char ***out)
-{
-	DIR *d = opendir("fixtures");
-	struct dirent *e;
-	char **v = NULL;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		if (strncmp(e->d_name, prefix, strlen(prefix)) || l < 5 ||
-		    strcmp(e->d_name + l - 5, ".conf"))
-			continue;
-		v = realloc(v, (n + 1) * sizeof(*v));
-		if (asprintf(&v[n], "fixtures/%s", e->d_name) < 0)
-			abort();
-		n++;
-	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_names);
-	*out = v;
-	return n;
-}
+#include "testutil.h"
 
 static bool same_ip(const struct cfg_ip *a, const struct cfg_ip *b)
 {
@@ -184,7 +103,7 @@ static void test_good_fixtures(void)
 	size_t n, i, e;
 	FILE *f;
 
-	n = list_fixtures("good-", &files);
+	n = list_fixtures("fixtures", "good-", &files);
 	tap_ok(n >= 3, "found %zu good fixtures", n);
 	for (i = 0; i < n; i++) {
 		f = fopen(files[i], "r");
@@ -226,7 +145,7 @@ static void test_bad_fixtures(void)
 	size_t n, i;
 	FILE *f;
 
-	n = list_fixtures("bad-", &files);
+	n = list_fixtures("fixtures", "bad-", &files);
 	tap_ok(n >= 6, "found %zu bad fixtures", n);
 	for (i = 0; i < n; i++) {
 		snprintf(errfile, sizeof(errfile), "%.*s.err",
@@ -471,10 +390,11 @@ static void test_prefixes(void)
 static void test_scale(void)
 {
 	struct config c;
-	char *buf = NULL, *out;
-	size_t len = 0, i, e;
+	struct memout mo;
+	char *buf, *out;
+	size_t i, e;
 	struct timespec t0, t1;
-	FILE *m = open_memstream(&buf, &len);
+	FILE *m = memout_open(&mo);
 	double ms;
 
 	fprintf(m, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n[Policy]\n");
@@ -483,7 +403,7 @@ static void test_scale(void)
 	for (i = 0; i < 50000; i++)
 		fprintf(m, "Prefix = 2001:db8:%zx:%zx::/64 vpn\n", i >> 8, i & 255);
 	fprintf(m, "Prefix = 10.0.7.0/24 er\n");	/* a duplicate, last line */
-	fclose(m);
+	buf = memout_close(&mo);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	e = parse_string(&c, buf, "big");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -504,12 +424,10 @@ static void test_scale(void)
 static void expect_errors(const char *text, size_t len, const char *want,
 			  const char *name)
 {
-	FILE *f = fmemopen((void *)text, len, "r");
 	struct config c;
 	char *err;
 
-	config_parse(&c, f, "x", 0);
-	fclose(f);
+	parse_text(&c, text, len, "x");
 	err = errors_text(&c);
 	tap_ok(!strcmp(err, want), "%s", name);
 	if (strcmp(err, want))
@@ -566,7 +484,6 @@ static void test_robustness(void)
 	char text[512], *err;
 	struct config c;
 	size_t i, e;
-	FILE *f;
 
 	for (i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
 		snprintf(text, sizeof(text), "[ExpressRoute]\nDevice = %s\n[VPN]\nDevice = vti0\n",
@@ -640,9 +557,7 @@ static void test_robustness(void)
 		n += CFG_MAX_LINE - 1 + i;
 		memcpy(big + n, tail, sizeof(tail) - 1);
 		n += sizeof(tail) - 1;
-		f = fmemopen(big, n, "r");
-		e = config_parse(&c, f, "l", 0);
-		fclose(f);
+		e = parse_text(&c, big, n, "l");
 		err = errors_text(&c);
 		if (!i)
 			tap_ok(e == 0 && c.npfx == 1, "a line of exactly %u bytes is fine", CFG_MAX_LINE);
@@ -758,11 +673,12 @@ static void test_random_bytes(void)
 	setenv("ERCX_PROCFS_ROOT", "fixtures/procfs/none", 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (iter = 0; iter < 3000; iter++) {
-		char in[2048], *out = NULL;
-		size_t n = 0, want = (size_t)rand_r(&seed) % sizeof(in), i, olen = 0;
+		char in[2048], *out;
+		size_t n = 0, want = (size_t)rand_r(&seed) % sizeof(in), i;
 		struct findings fs = { 0 };
+		struct memout mo;
 		struct config c;
-		FILE *f, *m;
+		FILE *f;
 
 		while (n < want) {
 			if (iter % 3 && rand_r(&seed) % 2) {
@@ -784,13 +700,9 @@ static void test_random_bytes(void)
 		fclose(f);
 		if (!c.nerr)
 			rules_check(&c, &fs);
-		m = open_memstream(&out, &olen);
-		config_print(&c, m);	/* raw values: not JSON, only must not crash */
-		fclose(m);
-		free(out);
-		out = NULL;
-		m = open_memstream(&out, &olen);
-		json_init(true, false, m);
+		/* raw values: not JSON, only must not crash */
+		free(config_text(&c));
+		json_init(true, false, memout_open(&mo));
 		json_begin();
 		open_json_array("errors");
 		for (i = 0; i < c.nerr; i++) {
@@ -800,9 +712,9 @@ static void test_random_bytes(void)
 		close_json_array();
 		findings_print_json(&fs);
 		json_end();
-		fclose(m);
+		out = memout_close(&mo);
 		json_init(false, false, NULL);
-		nonutf8 += !utf8_valid((unsigned char *)out, olen);
+		nonutf8 += !utf8_valid((unsigned char *)out, mo.len);
 		free(out);
 		findings_free(&fs);
 		config_free(&c);

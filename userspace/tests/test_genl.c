@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ercoexistctl.h"
+#include <linux/ercoexist.h>
+#include <linux/genetlink.h>
+
+#include "codec.h"
 #include "json.h"
+#include "monitor.h"
+#include "nl.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define FAMILY 0x20
 #define IF_ER 11
@@ -25,37 +31,17 @@ static const char conf[] =
 	"FwMark = 0x00330000\nTable = 0x66\n"
 	"[Policy]\nPrefix = 10.17.0.0/16 er vpn\n";
 
-static size_t parse_string(struct config *c, const char *text)
-{
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	size_t n = config_parse(c, f, "t.conf", 0);
-
-	fclose(f);
-	return n;
-}
-
-static char *print_conf(const struct config *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	config_print(c, m);
-	fclose(m);
-	return buf;
-}
-
 static struct nlmsghdr *encode(const struct config *c, char **buf)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 
-	*buf = calloc(1, GENL_POLICY_SIZE(c));
+	*buf = calloc(1, CODEC_POLICY_SIZE(c));
 	nlh = mnl_nlmsg_put_header(*buf);
 	nlh->nlmsg_type = FAMILY;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = ERCX_CMD_POLICY_SET;
-	genl_put_policy(nlh, c);
+	codec_put_policy(nlh, c);
 	return nlh;
 }
 
@@ -149,7 +135,7 @@ static void test_underlay_encoding(void)
 	char *buf;
 	uint64_t m;
 
-	tap_ok(parse_string(&c, conf) == 0, "config with [Underlay] parses");
+	tap_ok(parse_string(&c, conf, "t.conf") == 0, "config with [Underlay] parses");
 	c.er.ifindex = IF_ER;
 	c.vpn.ifindex = IF_VPN;
 	c.underlay.ifindex = IF_UL;
@@ -170,7 +156,7 @@ static void test_underlay_encoding(void)
 
 	/* Gateway only: ignored, not sent */
 	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n"
-		     "[Underlay]\nGateway = 198.51.100.1\n");
+		     "[Underlay]\nGateway = 198.51.100.1\n", "t.conf");
 	nlh = encode(&c, &buf);
 	tap_ok(c.nerr == 0 && !find(nlh, ERCX_A_UNDERLAY),
 	       "[Underlay] without a Device: accepted, no ERCX_A_UNDERLAY sent");
@@ -178,7 +164,7 @@ static void test_underlay_encoding(void)
 	config_free(&c);
 
 	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n"
-		     "[Underlay]\nDevice = eth9\n");
+		     "[Underlay]\nDevice = eth9\n", "t.conf");
 	c.underlay.ifindex = IF_UL;
 	nlh = encode(&c, &buf);
 	ul = find(nlh, ERCX_A_UNDERLAY);
@@ -197,30 +183,30 @@ static void test_showconf_round_trip(void)
 	struct nlmsghdr *nlh;
 	bool loaded = false;
 
-	parse_string(&c, conf);
+	parse_string(&c, conf, "t.conf");
 	c.er.ifindex = IF_ER;
 	c.vpn.ifindex = IF_VPN;
 	c.underlay.ifindex = IF_UL;
 	nlh = encode(&c, &buf);
 	config_init(&k, "kernel");
-	genl_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
+	codec_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
 	tap_ok(loaded && k.generation == 7 && !strcmp(k.underlay.dev, "eth9") &&
 	       k.underlay.gw.set4 && k.underlay.gw.set6 &&
 	       k.underlay.fwmark == 0x00330000 && k.underlay.table == 102,
 	       "POLICY_GET reply decoded: underlay eth9, both gateways, fwmark, table");
-	s1 = print_conf(&k);
+	s1 = config_text(&k);
 	tap_ok(strstr(s1, "\n[Underlay]\nDevice = eth9\nGateway = 198.51.100.1\n"
 		      "Gateway = 2001:db8:1::1\nFwMark = 0x00330000\nTable = 102\n") != NULL,
 	       "showconf prints the [Underlay] section");
 	if (!strstr(s1, "[Underlay]"))
 		tap_diag("%s", s1);
-	tap_ok(parse_string(&c2, s1) == 0 && !strcmp(c2.underlay.dev, c.underlay.dev) &&
+	tap_ok(parse_string(&c2, s1, "t.conf") == 0 && !strcmp(c2.underlay.dev, c.underlay.dev) &&
 	       !memcmp(&c2.underlay.gw.v4, &c.underlay.gw.v4, 4) &&
 	       !memcmp(&c2.underlay.gw.v6, &c.underlay.gw.v6, 16) &&
 	       c2.underlay.fwmark == c.underlay.fwmark && c2.underlay.table == c.underlay.table &&
 	       c2.vpn.peer.set4 && c2.vpn.peer.set6,
 	       "showconf output loads back to the same underlay");
-	s2 = print_conf(&c2);
+	s2 = config_text(&c2);
 	tap_ok(!strcmp(s1, s2), "showconf output is a fixed point");
 	free(s1);
 	free(s2);
@@ -230,12 +216,12 @@ static void test_showconf_round_trip(void)
 	config_free(&c2);
 
 	/* No underlay in the kernel: no section */
-	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n");
+	parse_string(&c, "[ExpressRoute]\nDevice = er0\n[VPN]\nDevice = vti0\n", "t.conf");
 	nlh = encode(&c, &buf);
 	memset(reply, 0, sizeof(reply));
 	config_init(&k, "kernel");
-	genl_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
-	s1 = print_conf(&k);
+	codec_parse_policy(kernel_reply(nlh, reply), &k, &loaded);
+	s1 = config_text(&k);
 	tap_ok(!strstr(s1, "[Underlay]"), "no underlay in the kernel: showconf prints no [Underlay]");
 	free(s1);
 	free(buf);
@@ -245,16 +231,15 @@ static void test_showconf_round_trip(void)
 
 static char *event_output(bool json, const struct nlmsghdr *nlh, int *parsed)
 {
+	struct memout m;
 	struct event e;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&out, &len);
+	char *out;
 
-	json_init(json, false, m);
+	json_init(json, false, memout_open(&m));
 	*parsed = monitor_parse_event(nlh, FAMILY, &e);
 	if (*parsed)
 		monitor_print_event(&e);
-	fclose(m);
+	out = memout_close(&m);
 	json_init(false, false, NULL);
 	return out;
 }

@@ -5,23 +5,18 @@
 
 #include "json.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char *buf;
-static size_t len;
-static FILE *out;
+static struct memout out;
 
 static void begin(bool json, bool pretty)
 {
-	buf = NULL;
-	len = 0;
-	out = open_memstream(&buf, &len);
-	json_init(json, pretty, out);
+	json_init(json, pretty, memout_open(&out));
 }
 
 static char *end(void)
 {
-	fclose(out);
-	return buf;
+	return memout_close(&out);
 }
 
 static void check_escape(const char *in, const char *want, const char *name)
@@ -29,7 +24,7 @@ static void check_escape(const char *in, const char *want, const char *name)
 	char *s;
 
 	begin(false, false);
-	json_write_string(out, in);
+	json_write_string(out.f, in);
 	s = end();
 	tap_ok(!strcmp(s, want), "escape %s: %s", name, want);
 	if (strcmp(s, want))

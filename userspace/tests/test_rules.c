@@ -10,7 +10,6 @@
  * used, so the host's devices never leak into a result.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,44 +20,16 @@
 #include "json.h"
 #include "rules.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define NO_PROCFS "fixtures/procfs/none"
+#define RULES_DIR "fixtures/rules"
 
 struct expect {
 	char rule[64];
 	char sev[16];
 	int line;
 };
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t list_rule_fixtures(char ***out)
-{
-	DIR *d = opendir("fixtures/rules");
-	struct dirent *e;
-	char **v = NULL;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		if (l < 6 || strcmp(e->d_name + l - 5, ".conf"))
-			continue;
-		v = realloc(v, (n + 1) * sizeof(*v));
-		if (!v || asprintf(&v[n], "%s", e->d_name) < 0)
-			abort();
-		n++;
-	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_names);
-	*out = v;
-	return n;
-}
 
 /* Header: "# expect: ..." lines and "# procfs: NAME". */
 static size_t read_header(const char *path, struct expect *ex, size_t max,
@@ -86,16 +57,15 @@ static size_t read_header(const char *path, struct expect *ex, size_t max,
 
 static char *findings_text(const struct findings *fs)
 {
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *m = open_memstream(&buf, &len);
+	struct memout m;
+	size_t i;
 
+	memout_open(&m);
 	for (i = 0; i < fs->n; i++)
-		fprintf(m, "%d: %s[%s]: %s\n", fs->v[i].line,
+		fprintf(m.f, "%d: %s[%s]: %s\n", fs->v[i].line,
 			severity_name(fs->v[i].rule->severity),
 			fs->v[i].rule->id, fs->v[i].msg);
-	fclose(m);
-	return buf;
+	return memout_close(&m);
 }
 
 static size_t parse_file(struct config *c, const char *path)
@@ -113,7 +83,7 @@ static void check_fixture(const char *name, bool *seen_pass, bool *seen_fail)
 	bool fail, same;
 	size_t nex, i, nerr_want = 0;
 
-	snprintf(path, sizeof(path), "fixtures/rules/%s", name);
+	snprintf(path, sizeof(path), RULES_DIR "/%s", name);
 	snprintf(rule, sizeof(rule), "%s", name);
 	dot = strchr(rule, '.');
 	fail = dot && !strncmp(dot, ".fail", 5);
@@ -171,11 +141,11 @@ static void test_fixtures(void)
 	size_t n, i;
 
 	tap_ok(rule_count <= 64, "%zu rules", rule_count);
-	n = list_rule_fixtures(&names);
+	n = list_fixtures(RULES_DIR, "", &names);
 	tap_ok(n >= 2 * rule_count, "found %zu rule fixtures for %zu rules", n,
 	       rule_count);
 	for (i = 0; i < n; i++) {
-		check_fixture(names[i], seen_pass, seen_fail);
+		check_fixture(names[i] + sizeof(RULES_DIR), seen_pass, seen_fail);
 		free(names[i]);
 	}
 	free(names);
@@ -207,17 +177,15 @@ static void test_table(void)
 static void test_output(void)
 {
 	struct findings fs = { 0 };
+	struct memout m;
 	struct config c;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m;
+	char *buf;
 
 	setenv(ERCX_PROCFS_ROOT_ENV, NO_PROCFS, 1);
 	parse_file(&c, "fixtures/rules/azure-gatewaysubnet-size.fail.conf");
 	rules_check(&c, &fs);
-	m = open_memstream(&buf, &len);
-	findings_print(&c, &fs, m);
-	fclose(m);
+	findings_print(&c, &fs, memout_open(&m));
+	buf = memout_close(&m);
 #define WANT_TEXT "fixtures/rules/azure-gatewaysubnet-size.fail.conf:20: " \
 		  "error[azure-gatewaysubnet-size]: GatewaySubnet 10.17.255.240/28 is /28: "
 	tap_ok(fs.n == 1 && !strncmp(buf, WANT_TEXT, strlen(WANT_TEXT)),
@@ -229,13 +197,11 @@ static void test_output(void)
 	       "text: the /28 message gives the guide's remedy (delete, recreate /27, both gateways, downtime)");
 	free(buf);
 
-	buf = NULL;
-	m = open_memstream(&buf, &len);
-	json_init(true, false, m);
+	json_init(true, false, memout_open(&m));
 	json_begin();
 	findings_print_json(&fs);
 	json_end();
-	fclose(m);
+	buf = memout_close(&m);
 #define WANT_JSON "{\"findings\":[{\"rule\":\"azure-gatewaysubnet-size\"," \
 		  "\"severity\":\"error\",\"line\":20,\"message\":\"GatewaySubnet 10.17.255.240/28 is /28: "
 	tap_ok(!strncmp(buf, WANT_JSON, strlen(WANT_JSON)) && !strcmp(buf + strlen(buf) - 5, "\"}]}\n"),
@@ -248,11 +214,9 @@ static void test_output(void)
 	/* stdin is named <stdin> */
 	c.name = "-";
 	memset(&fs, 0, sizeof(fs));
-	buf = NULL;
-	m = open_memstream(&buf, &len);
-	findings_print(&c, &fs, m);
-	fclose(m);
-	tap_ok(len == 0, "no findings, no output");
+	findings_print(&c, &fs, memout_open(&m));
+	buf = memout_close(&m);
+	tap_ok(m.len == 0, "no findings, no output");
 	free(buf);
 	unsetenv(ERCX_PROCFS_ROOT_ENV);
 }
@@ -262,15 +226,12 @@ static void test_no_azure(void)
 {
 	struct findings fs = { 0 };
 	struct config c;
-	FILE *f;
 	static const char text[] =
 		"[ExpressRoute]\nDevice = er0\nGateway = 192.0.2.1\n[VPN]\nDevice = vti0\n"
 		"[Policy]\nPrefix = 10.0.0.0/8 er\n";
 
 	setenv(ERCX_PROCFS_ROOT_ENV, NO_PROCFS, 1);
-	f = fmemopen((void *)text, strlen(text), "r");
-	config_parse(&c, f, "x", 0);
-	fclose(f);
+	parse_string(&c, text, "x");
 	rules_check(&c, &fs);
 	tap_ok(c.nerr == 0 && fs.n == 0,
 	       "no [Azure]: no Azure finding (no Peer is fine without [Azure])");
