@@ -21,7 +21,10 @@ enum ercx_mcgrp {
 	ERCX_MCGRP_EVENTS_ID,
 };
 
-/* Operations that take no attribute: every attribute is "unsupported" */
+/*
+ * Operations that take no attribute: every attribute is "unsupported".  The
+ * spec cannot say this (make spec-check: no-request-rejects-all).
+ */
 static const struct nla_policy ercx_none_policy[ERCX_A_MAX + 1] = {};
 
 static const struct nla_policy ercx_failover_policy[ERCX_A_MAX + 1] = {

@@ -43,6 +43,12 @@ static struct netlink_range_validation ercx_range_ifindex = {
 	.max = INT_MAX,
 };
 
+/*
+ * Documentation/netlink/specs/ercoexist.yaml describes these policies:
+ * make spec-check compares them, attribute by attribute, with the ones
+ * ynl-gen-c renders from it.  What the spec cannot say (the read-only and
+ * per-path rejections below) is listed in Documentation/design.rst.
+ */
 #define ERCX_RO { .type = NLA_REJECT, .reject_message = "read-only attribute" }
 
 #define ERCX_PATH_POLICY_COMMON						\

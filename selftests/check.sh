@@ -89,7 +89,8 @@ if [ $unit = 1 ]; then
 	else
 		add_missing "unit: userspace" "userspace/Makefile missing"
 	fi
-	# the YAML spec against the kernel's genetlink schema and our UAPI
+	# the YAML spec against the kernel's genetlink schema, our UAPI and
+	# the hand-written policies of kmod/ (ynl-gen-c renders the comparison)
 	run_tap "spec: ercoexist.yaml" /usr/bin/python3 "$TOP/scripts/spec-check.py"
 	# checkpatch --strict, sparse and W=1 on both kernels
 	run_tap "lint: kernel sources" "$TOP/scripts/lint.sh"
