@@ -38,6 +38,12 @@ ORDER_JUDGED=1
 case "$(uname -r)" in
 *-debug) : "${CARRIER_RUNS:=3}"; ORDER_JUDGED=0 ;;
 esac
+# Nor while the host builds a kernel beside this VM (make check on a machine
+# without the debug kernel cached, selftests/check.sh): the far end's close
+# (an RCU grace period before veth_close() takes the carrier) then outlasts
+# what linkwatch costs stock Linux, and the order is noise (a fresh-clone
+# run saw 5 against 3.5 packets on 6.1)
+[ -n "${ERCX_HOST_BUSY:-}" ] && ORDER_JUDGED=0
 : "${CARRIER_RUNS:=10}"
 : "${CARRIER_RATE:=1000}"
 : "${CARRIER_DOWN:=1.0}"
@@ -285,7 +291,9 @@ if [ "$ORDER_JUDGED" = 1 ]; then
 		awk -v e="$m_e" -v l="$m_l" 'BEGIN { exit !(e < l) }'
 	tap_result $? "(g) ercoexist's median loss below stock Linux's, IPv4 and IPv6 runs together ($m_e < $m_l packets at $CARRIER_RATE/s)"
 else
-	diag "(g) not judged on the debug kernel: ercoexist $m_e, stock Linux $m_l packets"
+	why="on the debug kernel"
+	[ -n "${ERCX_HOST_BUSY:-}" ] && why="while the host builds a kernel beside this VM"
+	diag "(g) the order is not judged $why: ercoexist $m_e, stock Linux $m_l packets"
 fi
 module_load >/dev/null 2>&1 || diag "could not load the module again"
 

@@ -13,6 +13,9 @@
 #   ercx.debug=1         the debug kernel: kmemleak is cleared after boot, and
 #                        at the end every namespace is flushed, the module
 #                        removed and kmemleak scanned (kmemleak.txt, rmmod.txt)
+#   ercx.host_busy=1     the host builds a kernel beside this VM (run.sh, from
+#                        ERCX_HOST_BUSY): exported to the suites, which then
+#                        do not judge timing comparisons
 # and from the results share:
 #   cmd                  the command for exec mode (bash -c)
 #   suites               for suites mode: one suite path (relative to the repo)
@@ -49,6 +52,9 @@ for a in "${cmdline[@]}"; do
 	ercx.debug=*) debug=${a#ercx.debug=} ;;
 	ercx.hold_keys=*) hold_keys=${a#ercx.hold_keys=} ;;
 	ercx.no_module=1) no_module=1 ;;
+	# the host builds something beside this VM (check.sh): the suites'
+	# timing comparisons are not judged
+	ercx.host_busy=1) export ERCX_HOST_BUSY=1 ;;
 	esac
 done
 

@@ -294,6 +294,7 @@ for ser in $series; do
 	[ $dbg = 1 ] && append="$append ercx.debug=1"
 	[ $hold_keys = 0 ] && append="$append ercx.hold_keys=0"
 	[ $no_module = 1 ] && append="$append ercx.no_module=1"
+	[ -n "${ERCX_HOST_BUSY:-}" ] && append="$append ercx.host_busy=1"
 	# oops=panic would hide the guest's results after an Oops: keep running.
 	append=${append/ oops=panic/}
 	# shellcheck disable=SC2054 # the commas are qemu's
