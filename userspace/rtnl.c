@@ -228,21 +228,26 @@ static int del_rule(struct nl *nl, const struct found *f)
 	return EXIT_OK;
 }
 
-static int del_route(struct nl *nl, const struct found *f)
+/*
+ * The request for route @f (one of ours, as a dump found it) in @buf:
+ * RTM_DELROUTE to delete it, RTM_NEWROUTE (create, replace) to put it back.
+ */
+static struct nlmsghdr *route_request(char *buf, uint16_t type,
+				      const struct found *f)
 {
-	char buf[512] = { 0 }, msg[256], what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	int err;
 
-	nlh->nlmsg_type = RTM_DELROUTE;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (type == RTM_NEWROUTE)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = f->family;
 	rtm->rtm_dst_len = f->dst_len;
 	rtm->rtm_table = f->table < 256 ? (uint8_t)f->table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = RTPROT_ERCOEXIST;
-	rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	rtm->rtm_scope = type == RTM_NEWROUTE ? f->scope : RT_SCOPE_NOWHERE;
 	rtm->rtm_type = f->type;
 	mnl_attr_put_u32(nlh, RTA_TABLE, f->table);
 	if (f->has_oif)
@@ -251,7 +256,16 @@ static int del_route(struct nl *nl, const struct found *f)
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, f->prio);
 	if (f->gwlen)
 		mnl_attr_put(nlh, RTA_GATEWAY, (size_t)f->gwlen, f->gw);
-	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	return nlh;
+}
+
+static int del_route(struct nl *nl, const struct found *f)
+{
+	char buf[512] = { 0 }, msg[256], what[160];
+	int err;
+
+	err = nl_talk(nl, route_request(buf, RTM_DELROUTE, f), NULL, NULL,
+		      msg, sizeof(msg));
 	if (err == -ENOENT || err == -ESRCH)
 		return EXIT_OK;
 	if (err) {
@@ -677,27 +691,10 @@ static int readd_rule(struct nl *nl, const struct found *f)
 static int readd_route(struct nl *nl, const struct found *f)
 {
 	char buf[512] = { 0 }, msg[256], what[96];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rtm;
 	int err;
 
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = f->family;
-	rtm->rtm_dst_len = f->dst_len;
-	rtm->rtm_table = f->table < 256 ? (uint8_t)f->table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = RTPROT_ERCOEXIST;
-	rtm->rtm_scope = f->scope;
-	rtm->rtm_type = f->type;
-	mnl_attr_put_u32(nlh, RTA_TABLE, f->table);
-	if (f->has_oif)
-		mnl_attr_put_u32(nlh, RTA_OIF, f->oif);
-	if (f->has_prio)
-		mnl_attr_put_u32(nlh, RTA_PRIORITY, f->prio);
-	if (f->gwlen)
-		mnl_attr_put(nlh, RTA_GATEWAY, (size_t)f->gwlen, f->gw);
-	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	err = nl_talk(nl, route_request(buf, RTM_NEWROUTE, f), NULL, NULL,
+		      msg, sizeof(msg));
 	if (!err)
 		return EXIT_OK;
 	snprintf(what, sizeof(what), "ip %s route replace default table %u",
