@@ -1,16 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * load [--check] FILE|-: parse, validate, POLICY_SET (atomic in the kernel),
- * then routes and rules.  Nothing changes when the file has an error.
+ * then routes and rules.  All or nothing: nothing changes when the file has
+ * an error or a gateway cannot be a next hop on its device; when a route or
+ * rule is refused after the policy was set, the previous policy (or none),
+ * rules and routes are put back.
  */
 #include <getopt.h>
 #include <stdio.h>
+
+#include <linux/ercoexist.h>
 
 #include "check.h"
 #include "ercoexistctl.h"
 #include "genl.h"
 #include "json.h"
 #include "rtnl.h"
+
+/*
+ * A route or rule was refused after POLICY_SET: put back the policy that
+ * was there (or none) and our rules and routes as they were, so that a
+ * failed load leaves the gateway as it found it.
+ */
+static void rollback(struct nl *nl, const struct config *old, bool had,
+		     const struct rtnl_snapshot *snap)
+{
+	char buf[256] = { 0 }, msg[256];
+	uint32_t gen;
+	int r;
+
+	if (had) {
+		r = kernel_set_config(nl, old, &gen);
+	} else {
+		r = nl_talk(nl, genl_request(nl, buf, ERCX_CMD_FLUSH, 0),
+			    NULL, NULL, msg, sizeof(msg));
+		if (r)
+			r = report_refused(r, msg);
+	}
+	if (!r)
+		r = rtnl_restore(snap);
+	if (r)
+		fprintf(stderr, PROG_NAME ": load failed, and putting back the previous policy, rules and routes failed too: check 'ercoexistctl showconf' and 'ip rule'\n");
+	else
+		fprintf(stderr, PROG_NAME ": load failed: the previous %s, rules and routes are back\n",
+			had ? "policy" : "state (no policy)");
+}
 
 int cmd_load(int argc, char **argv)
 {
@@ -21,11 +55,15 @@ int cmd_load(int argc, char **argv)
 	};
 	const char *file = DEFAULT_CONFIG;
 	bool check = false;
+	struct rtnl_snapshot *snap = NULL;
 	struct findings fs = { 0 };
-	struct config c;
+	struct config c, old;
+	bool had = false;
 	uint32_t gen = 0;
 	struct nl nl;
 	int o, ret;
+
+	config_init(&old, "kernel");
 
 	while ((o = getopt_long(argc, argv, "ch", opts, NULL)) != -1) {
 		switch (o) {
@@ -57,13 +95,27 @@ int cmd_load(int argc, char **argv)
 	/* warnings: load anyway (in JSON they are in the answer below) */
 	if (!is_json_context())
 		findings_print(&c, &fs, stderr);
+	ret = rtnl_check(&c);
+	if (ret)
+		goto out;
 	ret = genl_open(&nl);
 	if (ret)
 		goto out;
+	/* what a failure half-way puts back */
+	ret = kernel_get_config(&nl, &old, &had);
+	snap = ret ? NULL : rtnl_snapshot_take();
+	if (!snap) {
+		ret = EXIT_REFUSED;
+		nl_close(&nl);
+		goto out;
+	}
 	ret = kernel_set_config(&nl, &c, &gen);
-	nl_close(&nl);
-	if (!ret)
+	if (!ret) {
 		ret = rtnl_install(&c);
+		if (ret)
+			rollback(&nl, &old, had, snap);
+	}
+	nl_close(&nl);
 	if (!ret) {
 		json_begin();
 		print_uint(PRINT_JSON, "schema", NULL, 1);
@@ -76,7 +128,9 @@ int cmd_load(int argc, char **argv)
 		json_end();
 	}
 out:
+	rtnl_snapshot_free(snap);
 	findings_free(&fs);
+	config_free(&old);
 	config_free(&c);
 	return ret;
 }

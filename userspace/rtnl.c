@@ -228,21 +228,26 @@ static int del_rule(struct nl *nl, const struct found *f)
 	return EXIT_OK;
 }
 
-static int del_route(struct nl *nl, const struct found *f)
+/*
+ * The request for route @f (one of ours, as a dump found it) in @buf:
+ * RTM_DELROUTE to delete it, RTM_NEWROUTE (create, replace) to put it back.
+ */
+static struct nlmsghdr *route_request(char *buf, uint16_t type,
+				      const struct found *f)
 {
-	char buf[512] = { 0 }, msg[256], what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	int err;
 
-	nlh->nlmsg_type = RTM_DELROUTE;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (type == RTM_NEWROUTE)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = f->family;
 	rtm->rtm_dst_len = f->dst_len;
 	rtm->rtm_table = f->table < 256 ? (uint8_t)f->table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = RTPROT_ERCOEXIST;
-	rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	rtm->rtm_scope = type == RTM_NEWROUTE ? f->scope : RT_SCOPE_NOWHERE;
 	rtm->rtm_type = f->type;
 	mnl_attr_put_u32(nlh, RTA_TABLE, f->table);
 	if (f->has_oif)
@@ -251,7 +256,16 @@ static int del_route(struct nl *nl, const struct found *f)
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, f->prio);
 	if (f->gwlen)
 		mnl_attr_put(nlh, RTA_GATEWAY, (size_t)f->gwlen, f->gw);
-	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	return nlh;
+}
+
+static int del_route(struct nl *nl, const struct found *f)
+{
+	char buf[512] = { 0 }, msg[256], what[160];
+	int err;
+
+	err = nl_talk(nl, route_request(buf, RTM_DELROUTE, f), NULL, NULL,
+		      msg, sizeof(msg));
 	if (err == -ENOENT || err == -ESRCH)
 		return EXIT_OK;
 	if (err) {
@@ -516,4 +530,218 @@ int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif)
 	if (err == -ENETUNREACH || err == -EHOSTUNREACH || err == -ESRCH)
 		return 0;	/* no route: *oif stays 0 */
 	return err;
+}
+
+/* ------------------------------------------------------------------------ */
+/* All-or-nothing load: check first, and put back what a failed load changed */
+
+/* The gateway's route: output device and whether it goes via a gateway. */
+struct gwroute {
+	unsigned int oif;
+	bool via, local;
+};
+
+static int gwroute_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct gwroute *r = data;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	if (!nl_payload_ok(nlh, sizeof(*rtm)))
+		return MNL_CB_ERROR;
+	r->local = rtm->rtm_type == RTN_LOCAL;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		if (mnl_attr_get_type(a) == RTA_OIF &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			r->oif = mnl_attr_get_u32(a);
+		if (mnl_attr_get_type(a) == RTA_GATEWAY)
+			r->via = true;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Is @gw (by @family) directly connected to @p's device?  The kernel takes
+ * a next hop only there; 0 when it is, else a message in @why.
+ */
+static int gw_on_link(struct nl *nl, const struct cfg_path *p, uint8_t family,
+		      const void *gw, char *why, size_t len)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct gwroute r = { 0 };
+	char dev[IF_NAMESIZE] = "?";
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, gw);
+	err = nl_talk(nl, nlh, gwroute_cb, &r, NULL, 0);
+	if (err && err != -ENETUNREACH && err != -EHOSTUNREACH)
+		return 0;	/* cannot tell: the route request will say */
+	if (!err && r.oif == p->ifindex && !r.via && !r.local)
+		return 0;
+	if (err || !r.oif)
+		snprintf(why, len, "no route to it");
+	else if (r.local)
+		snprintf(why, len, "it is an address of this host");
+	else if (r.oif != p->ifindex)
+		snprintf(why, len, "the host reaches it by %s",
+			 if_indextoname(r.oif, dev) ? dev : "another device");
+	else
+		snprintf(why, len, "it is not on a subnet of %s (reached via a gateway)",
+			 p->dev);
+	return -1;
+}
+
+int rtnl_check(const struct config *c)
+{
+	const struct cfg_path *paths[3] = { &c->er, &c->vpn, &c->underlay };
+	static const char *const sect[3] = { "ExpressRoute", "VPN", "Underlay" };
+	int ret = EXIT_OK, i, r;
+	struct nl nl;
+
+	r = nl_open(&nl, NETLINK_ROUTE);
+	if (r) {
+		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
+		return EXIT_REFUSED;
+	}
+	for (i = 0; i < 3; i++) {
+		const struct cfg_path *p = paths[i];
+		char a[INET6_ADDRSTRLEN], why[128];
+
+		/* a device that is down gets its routes later (a warning) */
+		if (!p->dev[0] || !p->ifindex || !dev_is_up(p->ifindex))
+			continue;
+		if (p->gw.set4 && gw_on_link(&nl, p, AF_INET, &p->gw.v4, why,
+					     sizeof(why))) {
+			inet_ntop(AF_INET, &p->gw.v4, a, sizeof(a));
+			fprintf(stderr, "%s:%d: [%s] Gateway %s cannot be a next hop on %s: %s\n",
+				c->name, p->gw.line4, sect[i], a, p->dev, why);
+			ret = EXIT_USAGE;
+		}
+		/* a link-local gateway is on every link: the kernel decides */
+		if (p->gw.set6 && !IN6_IS_ADDR_LINKLOCAL(&p->gw.v6) &&
+		    gw_on_link(&nl, p, AF_INET6, &p->gw.v6, why, sizeof(why))) {
+			inet_ntop(AF_INET6, &p->gw.v6, a, sizeof(a));
+			fprintf(stderr, "%s:%d: [%s] Gateway %s cannot be a next hop on %s: %s\n",
+				c->name, p->gw.line6, sect[i], a, p->dev, why);
+			ret = EXIT_USAGE;
+		}
+	}
+	nl_close(&nl);
+	return ret;
+}
+
+struct rtnl_snapshot {
+	struct foundlist rules, routes;
+};
+
+struct rtnl_snapshot *rtnl_snapshot_take(void)
+{
+	struct rtnl_snapshot *s = calloc(1, sizeof(*s));
+	struct nl nl;
+	int r;
+
+	if (!s) {
+		fprintf(stderr, PROG_NAME ": out of memory\n");
+		return NULL;
+	}
+	r = nl_open(&nl, NETLINK_ROUTE);
+	if (r) {
+		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
+		free(s);
+		return NULL;
+	}
+	if (dump(&nl, RTM_GETRULE, &s->rules) ||
+	    dump(&nl, RTM_GETROUTE, &s->routes)) {
+		nl_close(&nl);
+		rtnl_snapshot_free(s);
+		return NULL;
+	}
+	nl_close(&nl);
+	return s;
+}
+
+void rtnl_snapshot_free(struct rtnl_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->rules.v);
+	free(s->routes.v);
+	free(s);
+}
+
+static int readd_rule(struct nl *nl, const struct found *f)
+{
+	struct want w = {
+		.family = f->family, .table = f->table, .mark = f->mark,
+		.mask = f->mask, .pref = f->pref,
+	};
+
+	return add_rule(nl, &w);
+}
+
+static int readd_route(struct nl *nl, const struct found *f)
+{
+	char buf[512] = { 0 }, msg[256], what[96];
+	int err;
+
+	err = nl_talk(nl, route_request(buf, RTM_NEWROUTE, f), NULL, NULL,
+		      msg, sizeof(msg));
+	if (!err)
+		return EXIT_OK;
+	snprintf(what, sizeof(what), "ip %s route replace default table %u",
+		 fam_flag(f->family), f->table);
+	return report_refused_what(err, msg, what);
+}
+
+int rtnl_restore(const struct rtnl_snapshot *s)
+{
+	struct want *rules, *routes;
+	int ret = EXIT_OK, r;
+	struct nl nl;
+	size_t i;
+
+	rules = calloc(s->rules.n + 1, sizeof(*rules));
+	routes = calloc(s->routes.n + 1, sizeof(*routes));
+	r = rules && routes ? nl_open(&nl, NETLINK_ROUTE) : -ENOMEM;
+	if (r) {
+		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
+		free(rules);
+		free(routes);
+		return EXIT_REFUSED;
+	}
+	for (i = 0; i < s->rules.n; i++) {
+		const struct found *f = &s->rules.v[i];
+
+		rules[i] = (struct want){ .family = f->family, .table = f->table,
+					  .mark = f->mark, .mask = f->mask,
+					  .pref = f->pref };
+	}
+	for (i = 0; i < s->routes.n; i++)
+		routes[i] = (struct want){ .family = s->routes.v[i].family,
+					   .table = s->routes.v[i].table };
+	/* what the failed load added goes, then what it replaced comes back */
+	ret = cleanup(&nl, rules, s->rules.n, routes, s->routes.n);
+	for (i = 0; i < s->routes.n; i++) {
+		r = readd_route(&nl, &s->routes.v[i]);
+		if (r)
+			ret = r;
+	}
+	for (i = 0; i < s->rules.n; i++) {
+		r = readd_rule(&nl, &s->rules.v[i]);
+		if (r)
+			ret = r;
+	}
+	nl_close(&nl);
+	free(rules);
+	free(routes);
+	return ret;
 }
