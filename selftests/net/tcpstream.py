@@ -6,7 +6,9 @@
                                    20 ms append "TIME BYTES" (CLOCK_REALTIME,
                                    total received) to LOG; exit on EOF
   tcpstream.py send HOST PORT SECS send 8 KiB every 10 ms, SECS * 100 times;
-                                   print the MSS of the connection (TCP_MAXSEG)
+                                   print the MSS of the connection (TCP_MAXSEG),
+                                   then "streaming" once the first second's
+                                   100 are sent
   tcpstream.py gap LOG T0 [T1]     from a recv LOG: bytes received in the
                                    second after T0, the first time after T0
                                    when data arrived, and the longest time
@@ -45,8 +47,10 @@ def send(host, port, secs):
     print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG), flush=True)
     chunk = b'x' * 8192
     nxt = time.monotonic()
-    for _ in range(int(secs * 100)):
+    for i in range(int(secs * 100)):
         s.sendall(chunk)
+        if i == 99:
+            print('streaming', flush=True)
         nxt += 0.01
         d = nxt - time.monotonic()
         if d > 0:
