@@ -78,13 +78,15 @@ nsx onprem ethtool -K eth0 rx off >/dev/null 2>&1
 [ "$( { nsx azure ethtool -k er; nsx azure ethtool -k vpn; nsx onprem ethtool -k eth0; } |
 	grep -c '^rx-checksumming: off')" = 3 ]
 tap_result $? "receive checksum offload off on azure's er and vpn and onprem's eth0"
-# no answers: the receivers' RSTs (to SYNs for a closed port) never leave
+# no answers: the receivers' RSTs (to SYNs for the closed port 7) never
+# leave; only those: a drop in LOCAL_OUT would fail the sender's own
+# crafted RSTs with EPERM
 for ns in azure onprem; do
 	nsx $ns nft -f - <<EOF
 table inet fuzzquiet {
 	chain c_out {
 		type filter hook output priority 0; policy accept;
-		tcp flags rst drop
+		tcp sport 7 tcp flags rst drop
 	}
 }
 EOF
@@ -134,8 +136,11 @@ batch() {
 	local n=${11:-0} seed=${12:-0} mark=${13:-0}
 	local pc="$W/$label.pcap" c0 e0 c1 e1 t rest ec=0 em=0 drop
 	rm -f "$pc" "$pc.err"
-	nsx "$cns" tcpdump -i "$dev" -nn -U -B 16384 -w "$pc" \
-		"src host $s4 or src host $s6" 2>"$pc.err" &
+	# not through nsx (a function: $! would be a subshell that keeps the
+	# signal from tcpdump); ip netns exec execs timeout, which passes a
+	# SIGTERM on, and tcpdump writes out and prints its statistics
+	ip netns exec "$ERCX_NS-$cns" timeout 300 tcpdump -i "$dev" -nn -U -B 16384 \
+		-w "$pc" "src host $s4 or src host $s6" 2>"$pc.err" &
 	CAP=$!
 	wait_until 100 grep -q 'listening on' "$pc.err"
 	read -r c0 e0 < <(mss_counters)
@@ -146,7 +151,7 @@ batch() {
 	_PCAP_SIZE=
 	sleep 0.3
 	wait_until 600 _pcap_quiet "$pc"
-	kill -INT "$CAP"
+	kill -TERM "$CAP"
 	wait "$CAP"
 	CAP=
 	read -r c1 e1 < <(mss_counters)

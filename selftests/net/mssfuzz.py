@@ -387,14 +387,19 @@ def send(argv):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, mark)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     s4.setsockopt(socket.SOL_IP, 22, 1)	# IP_NODEFRAG: fragments go out as built
+    errs = {}
     for i, p in enumerate(b.pkts):
-        if p.fam == 4:
-            s4.sendto(p.wire, (dst4, 0))
-        else:
-            s6.sendto(p.wire, (dst6, 0))
+        try:
+            if p.fam == 4:
+                s4.sendto(p.wire, (dst4, 0))
+            else:
+                s6.sendto(p.wire, (dst6, 0))
+        except OSError as e:	# the checker reports the packet lost
+            errs[e.strerror] = errs.get(e.strerror, 0) + 1
         if i % 64 == 63:	# let the softirqs along the path keep up
             time.sleep(0.002)
-    print('# sent %d packets (%s)' % (len(b.pkts), which))
+    print('# sent %d packets (%s)%s' % (len(b.pkts), which, ''.join(
+        ', sendto failed %d times: %s' % (v, k) for k, v in errs.items())))
 
 
 def read_pcap(path):
