@@ -26,6 +26,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/tcp.h>
 
 #include "ercoexist.h"
 
@@ -103,7 +104,20 @@ static unsigned int ercx_mss(struct ercx_net *en, struct sk_buff *skb,
 	unsigned int len;
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	if (!th || !th->syn)
+	if (unlikely(!th)) {
+		u8 flags;
+
+		/*
+		 * Shorter than a TCP header: malformed when it is a SYN (a
+		 * first fragment that leaves its options to the next one
+		 * would otherwise pass unclamped and uncounted).
+		 */
+		if (!skb_copy_bits(skb, thoff + 13, &flags, 1) &&	/* flags */
+		    (flags & TCPHDR_SYN))
+			ercx_stats_add(en, ERCX_CTR_MSS_ERRORS, 1);
+		return NF_ACCEPT;
+	}
+	if (!th->syn)
 		return NF_ACCEPT;
 
 	len = min_t(unsigned int, skb->len - thoff, ERCX_TCP_MAX_HDR);

@@ -37,12 +37,11 @@
 # so their kernels verify every checksum: TcpInCsumErrors stays 0.  Their
 # RSTs are dropped on the way out (no return traffic to wait for).
 #
-# Known to fail on the module as of this suite's first run (6.12): the
-# "tunnel-short" mss.errors point.  A SYN whose packet ends inside the
+# Found by this suite's first run (6.12): a SYN whose packet ends inside the
 # fixed TCP header (16 bytes, alone or as a first fragment that leaves the
-# options to the second) arrives untouched, as it should, but ercx_mss()
-# returns at its 20-byte skb_header_pointer() without counting it, where
-# design.rst lists "doff beyond the packet" as malformed and counted.
+# options to the second) arrived untouched, as it should, but ercx_mss()
+# returned at its 20-byte skb_header_pointer() without counting it in
+# mss.errors; it counts it now ("tunnel-short").
 DIR=$(dirname "$(readlink -f "$0")")
 # shellcheck source=selftests/net/lib.sh
 . "$DIR/lib.sh"
