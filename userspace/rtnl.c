@@ -488,57 +488,10 @@ int rtnl_flush(void)
 /* ------------------------------------------------------------------------ */
 /* Route lookup                                                              */
 
-static int getroute_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-
-	if (nlh->nlmsg_type != RTM_NEWROUTE)
-		return MNL_CB_OK;
-	if (!nl_payload_ok(nlh, sizeof(*rtm)))
-		return MNL_CB_ERROR;
-	if (rtm->rtm_type != RTN_UNICAST && rtm->rtm_type != RTN_LOCAL)
-		return MNL_CB_OK;	/* unreachable, blackhole, ...: no device */
-	mnl_attr_for_each(a, nlh, sizeof(*rtm))
-		if (mnl_attr_get_type(a) == RTA_OIF &&
-		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			*(unsigned int *)data = mnl_attr_get_u32(a);
-	return MNL_CB_OK;
-}
-
-int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif)
-{
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-	struct nl nl;
-	int err;
-
-	*oif = 0;
-	err = nl_open(&nl, NETLINK_ROUTE);
-	if (err)
-		return err;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = family;
-	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
-	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst);
-	err = nl_talk(&nl, nlh, getroute_cb, oif, NULL, 0);
-	nl_close(&nl);
-	if (err == -ENETUNREACH || err == -EHOSTUNREACH || err == -ESRCH)
-		return 0;	/* no route: *oif stays 0 */
-	return err;
-}
-
-/* ------------------------------------------------------------------------ */
-/* All-or-nothing load: check first, and put back what a failed load changed */
-
-/* The gateway's route: output device and whether it goes via a gateway. */
+/* What RTM_GETROUTE answered for one address. */
 struct gwroute {
 	unsigned int oif;
-	bool via, local;
+	bool via, local, unicast;
 };
 
 static int gwroute_cb(const struct nlmsghdr *nlh, void *data)
@@ -552,6 +505,7 @@ static int gwroute_cb(const struct nlmsghdr *nlh, void *data)
 	if (!nl_payload_ok(nlh, sizeof(*rtm)))
 		return MNL_CB_ERROR;
 	r->local = rtm->rtm_type == RTN_LOCAL;
+	r->unicast = rtm->rtm_type == RTN_UNICAST;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 		if (mnl_attr_get_type(a) == RTA_OIF &&
 		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
@@ -562,6 +516,47 @@ static int gwroute_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* RTM_GETROUTE for @dst (4 or 16 bytes by @family), no mark: 0 or -errno */
+static int route_get(struct nl *nl, uint8_t family, const void *dst,
+		     struct gwroute *r)
+{
+	char buf[256] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	memset(r, 0, sizeof(*r));
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst);
+	return nl_talk(nl, nlh, gwroute_cb, r, NULL, 0);
+}
+
+int rtnl_route_dev(uint8_t family, const void *dst, unsigned int *oif)
+{
+	struct gwroute r;
+	struct nl nl;
+	int err;
+
+	*oif = 0;
+	err = nl_open(&nl, NETLINK_ROUTE);
+	if (err)
+		return err;
+	err = route_get(&nl, family, dst, &r);
+	nl_close(&nl);
+	if (err == -ENETUNREACH || err == -EHOSTUNREACH || err == -ESRCH)
+		return 0;	/* no route: *oif stays 0 */
+	/* unreachable, blackhole, ...: no device */
+	if (!err && (r.unicast || r.local))
+		*oif = r.oif;
+	return err;
+}
+
+/* ------------------------------------------------------------------------ */
+/* All-or-nothing load: check first, and put back what a failed load changed */
+
 /*
  * Is @gw (by @family) directly connected to @p's device?  The kernel takes
  * a next hop only there; 0 when it is, else a message in @why.
@@ -569,20 +564,11 @@ static int gwroute_cb(const struct nlmsghdr *nlh, void *data)
 static int gw_on_link(struct nl *nl, const struct cfg_path *p, uint8_t family,
 		      const void *gw, char *why, size_t len)
 {
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct gwroute r = { 0 };
 	char dev[IF_NAMESIZE] = "?";
-	struct rtmsg *rtm;
+	struct gwroute r;
 	int err;
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = family;
-	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
-	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, gw);
-	err = nl_talk(nl, nlh, gwroute_cb, &r, NULL, 0);
+	err = route_get(nl, family, gw, &r);
 	if (err && err != -ENETUNREACH && err != -EHOSTUNREACH)
 		return 0;	/* cannot tell: the route request will say */
 	if (!err && r.oif == p->ifindex && !r.via && !r.local)
