@@ -94,6 +94,16 @@ _blackhole_nft() {
 	echo "}"
 }
 
+# gw_er_routes del|replace [FIRST]: gw's main-table routes to Azure via ER,
+# both families, in one ip process (FIRST: a batch line to run before them)
+gw_er_routes() {
+	ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
+${2:-}
+route $1 $AZ_NET4 via $ER_GW4 dev er0
+route $1 $AZ_NET6 via $ER_GW6 dev er0
+EOF
+}
+
 fail_inject() {	# CASE
 	case "$1" in
 	carrier) topo_er_edge down ;;
@@ -102,11 +112,7 @@ fail_inject() {	# CASE
 	switch)
 		case "$SYS" in
 		ercoexist) ctl failover >/dev/null ;;
-		linux) ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
-route del $AZ_NET4 via $ER_GW4 dev er0
-route del $AZ_NET6 via $ER_GW6 dev er0
-EOF
-		;;
+		linux) gw_er_routes del ;;
 		esac
 		;;
 	esac
@@ -132,12 +138,7 @@ EOF
 	down)
 		case "$SYS" in
 		frr-*) nsx gw ip link set er0 up ;;
-		*) ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
-link set er0 up
-route replace $AZ_NET4 via $ER_GW4 dev er0
-route replace $AZ_NET6 via $ER_GW6 dev er0
-EOF
-		;;
+		*) gw_er_routes replace "link set er0 up" ;;
 		esac
 		[ "$SYS" = ercoexist ] && ctl load "$TOPO_CONF" >>"$BENCH_OUT/ercoexistctl.log" 2>&1
 	;;
@@ -145,11 +146,7 @@ EOF
 	switch)
 		case "$SYS" in
 		ercoexist) ctl auto >/dev/null ;;
-		linux) ip -force -n "$ERCX_NS-gw" -batch - >/dev/null 2>&1 <<EOF
-route replace $AZ_NET4 via $ER_GW4 dev er0
-route replace $AZ_NET6 via $ER_GW6 dev er0
-EOF
-		;;
+		linux) gw_er_routes replace ;;
 		esac
 		;;
 	esac
