@@ -18,12 +18,14 @@
 
 #include "ercx_core.h"
 
-/* Index of a path in the arrays below: ERCX_PATH_ER - 1, ERCX_PATH_VPN - 1 */
-#define ERCX_ER		0
-#define ERCX_VPN	1
-#define ERCX_NPATHS	2
-/* Index of the underlay's defaults, after the paths */
-#define ERCX_UNDERLAY	2
+/*
+ * Paths are numbered as in the UAPI (enum ercx_path) everywhere: loops run
+ * from ERCX_PATH_ER to ERCX_PATH_MAX, and arrays of per-path data have
+ * ERCX_PATH_MAX + 1 slots, like netlink's attribute tables.  The slot of
+ * ERCX_PATH_NONE is unused, except where code that serves the paths serves
+ * the underlay too (which is no path), as ERCX_UNDERLAY.
+ */
+#define ERCX_UNDERLAY	ERCX_PATH_NONE
 
 #define ERCX_TRANSITIONS	32
 #define ERCX_NHOOKS		6
@@ -56,7 +58,7 @@ struct ercx_path_cfg {
 /* Immutable once published; replaced as a whole under RCU */
 struct ercx_policy {
 	struct ercx_lpm *lpm;
-	struct ercx_path_cfg path[ERCX_NPATHS];
+	struct ercx_path_cfg path[ERCX_PATH_MAX + 1];
 	struct ercx_path_cfg underlay;	/* valid when @has_underlay */
 	bool has_underlay;
 	u32 fwmask;
@@ -69,11 +71,14 @@ struct ercx_policy {
 	struct rcu_head rcu;
 };
 
-/* Counters: per path tx (index + ERCX_ER / ERCX_VPN), then global ones */
+/*
+ * Counters: per path tx (ERCX_CTR_TX_PACKETS + path, the slot of
+ * ERCX_PATH_NONE unused), then global ones
+ */
 enum ercx_ctr {
 	ERCX_CTR_TX_PACKETS,
-	ERCX_CTR_TX_BYTES = ERCX_CTR_TX_PACKETS + ERCX_NPATHS,
-	ERCX_CTR_MSS_CLAMPED = ERCX_CTR_TX_BYTES + ERCX_NPATHS,
+	ERCX_CTR_TX_BYTES = ERCX_CTR_TX_PACKETS + ERCX_PATH_MAX + 1,
+	ERCX_CTR_MSS_CLAMPED = ERCX_CTR_TX_BYTES + ERCX_PATH_MAX + 1,
 	ERCX_CTR_MSS_ERRORS,
 	ERCX_CTR_NOPATH_PACKETS,
 	ERCX_CTR_NOPATH_DROPPED,
@@ -146,7 +151,7 @@ struct ercx_net {
 	 */
 	struct ercx_policy __rcu *policy;
 	u8 usable;			/* ERCX_USABLE_* */
-	struct ercx_live live[ERCX_NPATHS];
+	struct ercx_live live[ERCX_PATH_MAX + 1];
 
 	/*
 	 * The first policy's one-time setup (ercx_net_setup()): @stats and
@@ -163,11 +168,11 @@ struct ercx_net {
 	u32 generation;
 	struct ercx_sm sm;
 	u8 active;			/* enum ercx_path */
-	struct ercx_pstate path[ERCX_NPATHS];
+	struct ercx_pstate path[ERCX_PATH_MAX + 1];
 	struct delayed_work failback_work;
 	struct ercx_damp damp;		/* failback dampening */
 	/* liveness probes, NULL when the path does not probe */
-	struct ercx_prober *prober[ERCX_NPATHS];
+	struct ercx_prober *prober[ERCX_PATH_MAX + 1];
 	u64 failovers;
 	u64 failbacks;
 	struct ercx_transition tr[ERCX_TRANSITIONS];
@@ -182,7 +187,7 @@ struct ercx_net {
 	 * The probes' sockets, for the LOCAL_OUT hooks: their packets are
 	 * never steered (READ_ONCE, compared, never dereferenced there)
 	 */
-	struct sock *probe_sk[ERCX_NPATHS * 2];
+	struct sock *probe_sk[ERCX_PATH_MAX + 1][2];
 
 	struct notifier_block netdev_nb;	/* registered when @set_up */
 	/*
@@ -258,12 +263,13 @@ void ercx_probes_exit(struct ercx_net *en);
 static inline bool ercx_probe_sk(const struct ercx_net *en,
 				 const struct sock *sk)
 {
-	int i;
+	int p;
 
 	if (!sk)
 		return false;
-	for (i = 0; i < ERCX_NPATHS * 2; i++)
-		if (READ_ONCE(en->probe_sk[i]) == sk)
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++)
+		if (READ_ONCE(en->probe_sk[p][0]) == sk ||
+		    READ_ONCE(en->probe_sk[p][1]) == sk)
 			return true;
 	return false;
 }

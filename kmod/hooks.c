@@ -178,9 +178,9 @@ static u8 ercx_usable_now(const struct ercx_net *en,
 {
 	u8 usable = READ_ONCE(en->usable);
 
-	if ((usable & ERCX_USABLE_ER) && !ercx_dev_fit(en, pol, ERCX_ER))
+	if ((usable & ERCX_USABLE_ER) && !ercx_dev_fit(en, pol, ERCX_PATH_ER))
 		usable &= ~ERCX_USABLE_ER;
-	if ((usable & ERCX_USABLE_VPN) && !ercx_dev_fit(en, pol, ERCX_VPN))
+	if ((usable & ERCX_USABLE_VPN) && !ercx_dev_fit(en, pol, ERCX_PATH_VPN))
 		usable &= ~ERCX_USABLE_VPN;
 	return usable;
 }
@@ -196,15 +196,15 @@ static bool ercx_steer(struct ercx_net *en, const struct ercx_policy *pol,
 			      ercx_usable_now(en, pol));
 	u32 mark = skb->mark & ~pol->fwmask;
 
-	if (path == ERCX_ANS_NONE) {
+	if (path == ERCX_PATH_NONE) {
 		ercx_stats_add(en, ERCX_CTR_NOPATH_PACKETS, 1);
 		if (pol->nopath == ERCX_NOPATH_DROP) {
 			ercx_stats_add(en, ERCX_CTR_NOPATH_DROPPED, 1);
 			return false;
 		}
 	} else {
-		mark |= pol->path[path - 1].fwmark;
-		ercx_stats_tx(en, path - 1, skb->len);
+		mark |= pol->path[path].fwmark;
+		ercx_stats_tx(en, path, skb->len);
 	}
 	skb->mark = mark;
 	return true;
@@ -213,13 +213,13 @@ static bool ercx_steer(struct ercx_net *en, const struct ercx_policy *pol,
 static bool ercx_is_vpn(const struct ercx_policy *pol,
 			const struct net_device *dev)
 {
-	return dev && dev->ifindex == pol->path[ERCX_VPN].ifindex;
+	return dev && dev->ifindex == pol->path[ERCX_PATH_VPN].ifindex;
 }
 
 static bool ercx_is_er(const struct ercx_policy *pol,
 		       const struct net_device *dev)
 {
-	return dev && dev->ifindex == pol->path[ERCX_ER].ifindex;
+	return dev && dev->ifindex == pol->path[ERCX_PATH_ER].ifindex;
 }
 
 /* ---- Underlay guard ---- */
@@ -332,7 +332,7 @@ void ercx_guard_exit(struct ercx_net *en)
 
 static bool ercx_peer4(const struct ercx_policy *pol, __be32 daddr)
 {
-	const struct ercx_path_cfg *vpn = &pol->path[ERCX_VPN];
+	const struct ercx_path_cfg *vpn = &pol->path[ERCX_PATH_VPN];
 
 	return unlikely(vpn->has & ERCX_HAS_PEER4) && vpn->peer4 == daddr;
 }
@@ -443,7 +443,7 @@ static unsigned int ercx_post4(void *priv, struct sk_buff *skb,
 static bool ercx_peer6(const struct ercx_policy *pol,
 		       const struct in6_addr *daddr)
 {
-	const struct ercx_path_cfg *vpn = &pol->path[ERCX_VPN];
+	const struct ercx_path_cfg *vpn = &pol->path[ERCX_PATH_VPN];
 
 	return unlikely(vpn->has & ERCX_HAS_PEER6) &&
 	       ipv6_addr_equal(&vpn->peer6, daddr);

@@ -64,7 +64,10 @@ static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 			 const struct ercx_policy *pol, int p,
 			 const struct ercx_stats *st)
 {
-	static const int attr[ERCX_NPATHS] = { ERCX_A_PATH_ER, ERCX_A_PATH_VPN };
+	static const int attr[ERCX_PATH_MAX + 1] = {
+		[ERCX_PATH_ER] = ERCX_A_PATH_ER,
+		[ERCX_PATH_VPN] = ERCX_A_PATH_VPN,
+	};
 	const struct ercx_path_cfg *cfg = &pol->path[p];
 	const struct ercx_pstate *ps = &en->path[p];
 	char name[IFNAMSIZ] = "";
@@ -164,8 +167,8 @@ static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
 			   const struct ercx_policy *pol,
 			   const struct ercx_stats *st)
 {
-	if (ercx_put_path(skb, en, pol, ERCX_ER, st) ||
-	    ercx_put_path(skb, en, pol, ERCX_VPN, st) ||
+	if (ercx_put_path(skb, en, pol, ERCX_PATH_ER, st) ||
+	    ercx_put_path(skb, en, pol, ERCX_PATH_VPN, st) ||
 	    ercx_put_underlay(skb, en, pol) ||
 	    nla_put_u16(skb, ERCX_A_MSS, pol->mss) ||
 	    nla_put_u16(skb, ERCX_A_MSS6, pol->mss6) ||
@@ -264,7 +267,7 @@ static struct sk_buff *ercx_reply_new(struct genl_info *info, u8 cmd,
 static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ercx_net *en = ercx_net(genl_info_net(info));
-	struct ercx_prober *newp[ERCX_NPATHS], *oldp[ERCX_NPATHS];
+	struct ercx_prober *newp[ERCX_PATH_MAX + 1], *oldp[ERCX_PATH_MAX + 1];
 	struct ercx_policy *pol, *old;
 	int err;
 
@@ -502,7 +505,7 @@ static int ercx_nl_auto(struct sk_buff *skb, struct genl_info *info)
 static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ercx_net *en = ercx_net(genl_info_net(info));
-	struct ercx_prober *oldp[ERCX_NPATHS];
+	struct ercx_prober *oldp[ERCX_PATH_MAX + 1];
 	struct ercx_policy *old;
 
 	mutex_lock(&en->lock);
@@ -644,7 +647,7 @@ static void ercx_event_send(struct ercx_net *en, struct sk_buff *msg,
 /**
  * ercx_event_path_state() - send %ERCX_EVENT_PATH_STATE for a path
  * @en: the namespace's state
- * @p: the path, ERCX_ER or ERCX_VPN
+ * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
  *
  * Carries the path's state and reason from en->path[@p].  Like every
  * event: sent only when the "events" group has listeners in the namespace
@@ -662,7 +665,7 @@ void ercx_event_path_state(struct ercx_net *en, int p)
 	if (!msg)
 		return;
 	ercx_event_send(en, msg, hdr,
-			nla_put_u8(msg, ERCX_A_PATH, p + ERCX_PATH_ER) ||
+			nla_put_u8(msg, ERCX_A_PATH, p) ||
 			nla_put_u8(msg, ERCX_A_STATE, en->path[p].state) ||
 			nla_put_u8(msg, ERCX_A_REASON, en->path[p].reason));
 }
@@ -753,7 +756,7 @@ void ercx_event_underlay(struct ercx_net *en, u64 packets)
 /**
  * ercx_event_probe() - send %ERCX_EVENT_PROBE: the probes' new verdict
  * @en: the namespace's state
- * @p: the path, ERCX_ER or ERCX_VPN
+ * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
  * @state: enum ercx_path_state: up when answering
  * @reason: %ERCX_REASON_UP or %ERCX_REASON_PROBE_TIMEOUT
  *
@@ -769,7 +772,7 @@ void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason)
 	if (!msg)
 		return;
 	ercx_event_send(en, msg, hdr,
-			nla_put_u8(msg, ERCX_A_PATH, p + ERCX_PATH_ER) ||
+			nla_put_u8(msg, ERCX_A_PATH, p) ||
 			nla_put_u8(msg, ERCX_A_STATE, state) ||
 			nla_put_u8(msg, ERCX_A_REASON, reason));
 }

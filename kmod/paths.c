@@ -165,7 +165,7 @@ static bool ercx_path_set(struct ercx_net *en, int p, u8 dev_state,
 	ps->since_ns = ercx_now_ns();
 	en->sm.link_up[p] = up;
 
-	if (p == ERCX_ER) {
+	if (p == ERCX_PATH_ER) {
 		if (!up)
 			ercx_er_not_pending(en);
 		else if (!was_up && !fresh && en->sm.mode == ERCX_MODE_AUTO)
@@ -181,7 +181,7 @@ static bool ercx_path_set(struct ercx_net *en, int p, u8 dev_state,
 /**
  * ercx_paths_probe_changed() - the probes of a path changed their verdict
  * @en: the namespace's state
- * @p: the path, ERCX_ER or ERCX_VPN
+ * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
  *
  * Re-derives the path's state from its device's and the probes' verdict
  * and, when it changed, the usable mask and the active path.  Does nothing
@@ -203,7 +203,7 @@ void ercx_paths_probe_changed(struct ercx_net *en, int p)
 /**
  * ercx_paths_probe_missed() - a probe of a path went unanswered
  * @en: the namespace's state
- * @p: the path, ERCX_ER or ERCX_VPN
+ * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
  *
  * A pending failback of ER starts its wait again: ER must answer
  * continuously for the whole delay.
@@ -213,7 +213,7 @@ void ercx_paths_probe_changed(struct ercx_net *en, int p)
 void ercx_paths_probe_missed(struct ercx_net *en, int p)
 {
 	lockdep_assert_held(&en->lock);
-	if (p == ERCX_ER && en->sm.er_pending)
+	if (p == ERCX_PATH_ER && en->sm.er_pending)
 		ercx_er_pending(en);
 }
 
@@ -294,7 +294,7 @@ static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 	 * that follows this notifier in unregister_netdevice_many())
 	 */
 	if (event == NETDEV_UNREGISTER)
-		for (p = 0; p < ERCX_NPATHS; p++)
+		for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++)
 			if (rcu_access_pointer(en->live[p].dev) == dev)
 				RCU_INIT_POINTER(en->live[p].dev, NULL);
 
@@ -302,7 +302,7 @@ static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 	if (!pol || en->dying)
 		goto out;
 
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 		if (pol->path[p].ifindex != dev->ifindex)
 			continue;
 		if (event == NETDEV_UNREGISTER) {
@@ -350,13 +350,14 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 	lockdep_assert_held(&en->lock);
 
 	/* another ER device or another delay: the penalty starts again */
-	if (!pol || !old || old->path[ERCX_ER].ifindex != pol->path[ERCX_ER].ifindex ||
+	if (!pol || !old ||
+	    old->path[ERCX_PATH_ER].ifindex != pol->path[ERCX_PATH_ER].ifindex ||
 	    old->failback_delay_ms != pol->failback_delay_ms)
 		memset(&en->damp, 0, sizeof(en->damp));
 
 	if (!pol) {
 		ercx_er_not_pending(en);
-		for (p = 0; p < ERCX_NPATHS; p++) {
+		for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 			ercx_live_set(en, p, NULL);
 			en->sm.link_up[p] = 0;
 			en->path[p].state = ERCX_STATE_DOWN;
@@ -369,13 +370,13 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 		return;
 	}
 
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 		fresh = !old || old->path[p].ifindex != pol->path[p].ifindex;
 		if (fresh) {
 			/* Another device: start from a clean state */
 			en->sm.link_up[p] = 0;
 			en->path[p].reason = ERCX_REASON_NONE;
-			if (p == ERCX_ER)
+			if (p == ERCX_PATH_ER)
 				ercx_er_not_pending(en);
 		}
 		/*
@@ -423,7 +424,7 @@ int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason)
 	en->sm.mode = mode;
 	if (mode != ERCX_MODE_AUTO)
 		ercx_er_not_pending(en);
-	else if (old == ERCX_MODE_FORCED_VPN && en->sm.link_up[ERCX_ER])
+	else if (old == ERCX_MODE_FORCED_VPN && en->sm.link_up[ERCX_PATH_ER])
 		ercx_er_pending(en);
 
 	ercx_event_mode(en, reason);
@@ -447,7 +448,7 @@ void ercx_paths_init(struct ercx_net *en)
 
 	en->sm.mode = ERCX_MODE_AUTO;
 	en->active = ERCX_PATH_NONE;
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 		en->path[p].state = ERCX_STATE_DOWN;
 		en->path[p].reason = ERCX_REASON_NONE;
 	}

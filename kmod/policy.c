@@ -25,12 +25,17 @@
 #define ERCX_MULTIPLIER_DEFAULT	3
 #define ERCX_PROBE_MIN_MS	10
 
-/* ER, VPN, underlay */
-static const u32 ercx_default_mark[ERCX_UNDERLAY + 1] = {
-	0x00e10000, 0x00e20000, 0x00e30000
+static const u32 ercx_default_mark[ERCX_PATH_MAX + 1] = {
+	[ERCX_PATH_ER] = 0x00e10000,
+	[ERCX_PATH_VPN] = 0x00e20000,
+	[ERCX_UNDERLAY] = 0x00e30000,
 };
 
-static const u32 ercx_default_table[ERCX_UNDERLAY + 1] = { 225, 226, 227 };
+static const u32 ercx_default_table[ERCX_PATH_MAX + 1] = {
+	[ERCX_PATH_ER] = 225,
+	[ERCX_PATH_VPN] = 226,
+	[ERCX_UNDERLAY] = 227,
+};
 
 /* Not const: 6.1's nla_policy points to them without const */
 static struct netlink_range_validation ercx_range_ms = {
@@ -167,8 +172,10 @@ static int ercx_parse_path(struct nlattr *nest, int p,
 			   struct ercx_path_cfg *cfg,
 			   struct netlink_ext_ack *extack)
 {
-	static const struct nla_policy *const policies[] = {
-		ercx_path_er_policy, ercx_path_vpn_policy, ercx_underlay_policy,
+	static const struct nla_policy *const policies[ERCX_PATH_MAX + 1] = {
+		[ERCX_PATH_ER] = ercx_path_er_policy,
+		[ERCX_PATH_VPN] = ercx_path_vpn_policy,
+		[ERCX_UNDERLAY] = ercx_underlay_policy,
 	};
 	const struct nla_policy *policy = policies[p];
 	struct nlattr *tb[ERCX_PATH_A_MAX + 1];
@@ -253,7 +260,7 @@ static int ercx_parse_underlay(struct ercx_policy *pol, struct genl_info *info)
 	err = ercx_parse_path(nest, ERCX_UNDERLAY, ul, extack);
 	if (err)
 		return err;
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 		if (ul->ifindex == pol->path[p].ifindex) {
 			NL_SET_ERR_MSG_ATTR(extack, nest,
 					    "the underlay must not be the ER or VPN device");
@@ -282,8 +289,8 @@ static int ercx_parse_underlay(struct ercx_policy *pol, struct genl_info *info)
 static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
-	struct ercx_path_cfg *er = &pol->path[ERCX_ER];
-	struct ercx_path_cfg *vpn = &pol->path[ERCX_VPN];
+	struct ercx_path_cfg *er = &pol->path[ERCX_PATH_ER];
+	struct ercx_path_cfg *vpn = &pol->path[ERCX_PATH_VPN];
 	struct nlattr *vpn_nest = info->attrs[ERCX_A_PATH_VPN];
 	int err;
 
@@ -298,10 +305,11 @@ static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	err = ercx_parse_path(info->attrs[ERCX_A_PATH_ER], ERCX_ER, er, extack);
+	err = ercx_parse_path(info->attrs[ERCX_A_PATH_ER], ERCX_PATH_ER, er,
+			      extack);
 	if (err)
 		return err;
-	err = ercx_parse_path(vpn_nest, ERCX_VPN, vpn, extack);
+	err = ercx_parse_path(vpn_nest, ERCX_PATH_VPN, vpn, extack);
 	if (err)
 		return err;
 
@@ -506,6 +514,21 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 	return 0;
 }
 
+/* The device of @cfg is missing in @net: say so at attribute @attr */
+static bool ercx_dev_missing(struct net *net, const struct ercx_path_cfg *cfg,
+			     struct genl_info *info, int attr)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = dev_get_by_index_rcu(net, cfg->ifindex);
+	rcu_read_unlock();
+	if (!found)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "no device with this ifindex in the namespace");
+	return !found;
+}
+
 /**
  * ercx_policy_check_devices() - check that the policy's devices exist
  * @net: the namespace of the request
@@ -524,27 +547,13 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
 			      struct genl_info *info)
 {
-	static const int attr[ERCX_NPATHS + 1] = {
-		ERCX_A_PATH_ER, ERCX_A_PATH_VPN, ERCX_A_UNDERLAY
-	};
-	bool found;
-	int p;
-
-	for (p = 0; p <= ERCX_NPATHS; p++) {
-		const struct ercx_path_cfg *cfg = p < ERCX_NPATHS ?
-						  &pol->path[p] : &pol->underlay;
-
-		if (p == ERCX_NPATHS && !pol->has_underlay)
-			break;
-		rcu_read_lock();
-		found = dev_get_by_index_rcu(net, cfg->ifindex);
-		rcu_read_unlock();
-		if (!found) {
-			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr[p]],
-					    "no device with this ifindex in the namespace");
-			return -ENODEV;
-		}
-	}
+	if (ercx_dev_missing(net, &pol->path[ERCX_PATH_ER], info,
+			     ERCX_A_PATH_ER) ||
+	    ercx_dev_missing(net, &pol->path[ERCX_PATH_VPN], info,
+			     ERCX_A_PATH_VPN) ||
+	    (pol->has_underlay &&
+	     ercx_dev_missing(net, &pol->underlay, info, ERCX_A_UNDERLAY)))
+		return -ENODEV;
 	return 0;
 }
 

@@ -46,7 +46,7 @@ struct ercx_probe_payload {
 
 struct ercx_prober {
 	struct ercx_net *en;
-	int p;				/* ERCX_ER or ERCX_VPN */
+	int p;				/* ERCX_PATH_ER or ERCX_PATH_VPN */
 	/* what the prober was built from: another config, another prober */
 	int ifindex;
 	u32 fwmark;
@@ -461,8 +461,8 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
  * ercx_probes_prepare() - build the probers a new policy needs
  * @en: the namespace's state
  * @pol: the policy about to be published
- * @newp: receives a prober per path (ERCX_NPATHS entries), NULL for a path
- *        that does not probe
+ * @newp: receives a prober per path (ERCX_PATH_MAX + 1 entries, by enum
+ *        ercx_path), NULL for a path that does not probe
  * @extack: for the reason of a failure
  *
  * A path whose probe configuration did not change keeps its prober, state
@@ -483,9 +483,9 @@ int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,
 	int p, err = -EINVAL;
 
 	lockdep_assert_held(&en->lock);
-	for (p = 0; p < ERCX_NPATHS; p++)
+	for (p = 0; p <= ERCX_PATH_MAX; p++)
 		newp[p] = NULL;
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 		if (!pol || !pol->path[p].probe_interval_ms)
 			continue;
 		ercx_probe_want(pol, p, &want);
@@ -536,7 +536,7 @@ void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp)
 	int p;
 
 	lockdep_assert_held(&en->lock);
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 		/* never started: nothing waits for en->lock */
 		if (newp[p] && newp[p] != en->prober[p])
 			ercx_prober_free(newp[p]);
@@ -548,8 +548,8 @@ void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp)
  * ercx_probes_commit() - install the probers of the published policy
  * @en: the namespace's state
  * @newp: from ercx_probes_prepare(), or NULL to stop probing
- * @oldp: receives the replaced probers (ERCX_NPATHS entries, NULL where
- *        kept), for ercx_probes_free() once en->lock is released
+ * @oldp: receives the replaced probers (ERCX_PATH_MAX + 1 entries, NULL
+ *        where kept), for ercx_probes_free() once en->lock is released
  *
  * Publishes the probe sockets to the LOCAL_OUT hooks and starts the first
  * round of each new prober right away.  The caller then re-evaluates the
@@ -564,15 +564,16 @@ void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 	int p, f;
 
 	lockdep_assert_held(&en->lock);
-	for (p = 0; p < ERCX_NPATHS; p++) {
-		pr = newp ? newp[p] : NULL;
+	for (p = 0; p <= ERCX_PATH_MAX; p++)
 		oldp[p] = NULL;
+	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
+		pr = newp ? newp[p] : NULL;
 		if (en->prober[p] == pr)
 			continue;	/* kept, running */
 		oldp[p] = en->prober[p];
 		en->prober[p] = pr;
 		for (f = 0; f < 2; f++)
-			WRITE_ONCE(en->probe_sk[p * 2 + f],
+			WRITE_ONCE(en->probe_sk[p][f],
 				   pr && pr->sock[f] ? pr->sock[f]->sk : NULL);
 		/* a new one: its first round right away */
 		if (pr)
@@ -582,8 +583,8 @@ void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 
 /**
  * ercx_probes_free() - stop and free probers
- * @probers: ERCX_NPATHS entries from ercx_probes_commit(), each may be NULL;
- *           all NULL afterwards
+ * @probers: ERCX_PATH_MAX + 1 entries from ercx_probes_commit(), each may
+ *           be NULL; all NULL afterwards
  *
  * Context: Process context; sleeps while the timers and the works finish.
  * Not under en->lock, which the probe work takes.
@@ -592,7 +593,7 @@ void ercx_probes_free(struct ercx_prober **probers)
 {
 	int p;
 
-	for (p = 0; p < ERCX_NPATHS; p++) {
+	for (p = 0; p <= ERCX_PATH_MAX; p++) {
 		ercx_prober_free(probers[p]);
 		probers[p] = NULL;
 	}
@@ -601,7 +602,7 @@ void ercx_probes_free(struct ercx_prober **probers)
 /**
  * ercx_probe_ok() - the probes' verdict on a path
  * @en: the namespace's state
- * @p: the path, ERCX_ER or ERCX_VPN
+ * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
  *
  * Context: en->lock held.
  * Return: true when the probes answer or the path does not probe.
@@ -615,7 +616,7 @@ bool ercx_probe_ok(struct ercx_net *en, int p)
 /**
  * ercx_probe_stats() - a snapshot of a path's probe counters
  * @en: the namespace's state
- * @p: the path, ERCX_ER or ERCX_VPN
+ * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
  * @st: receives the counters, the verdict and the average round trip
  *
  * Context: Process context, en->lock held.  Takes and releases the
@@ -649,7 +650,7 @@ bool ercx_probe_stats(struct ercx_net *en, int p, struct ercx_probe_stats *st)
  */
 void ercx_probes_exit(struct ercx_net *en)
 {
-	struct ercx_prober *old[ERCX_NPATHS];
+	struct ercx_prober *old[ERCX_PATH_MAX + 1];
 
 	mutex_lock(&en->lock);
 	ercx_probes_commit(en, NULL, old);

@@ -14,11 +14,6 @@
 /* ------------------------------------------------------------------------ */
 /* Prefix table                                                              */
 
-/* Answer codes, 2 bits each (values of enum ercx_path in the UAPI) */
-#define ERCX_ANS_NONE	0
-#define ERCX_ANS_ER	1
-#define ERCX_ANS_VPN	2
-
 /* Usable-path masks: bit 0 ER, bit 1 VPN (same bits as ERCX_VIA_*) */
 #define ERCX_USABLE_ER	1U
 #define ERCX_USABLE_VPN	2U
@@ -51,8 +46,9 @@ u32 ercx_lpm_lookup4(const struct ercx_lpm *lpm, __be32 daddr4);
 u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16]);
 
 /*
- * Precomputed answers of a prefix for the four usable-path masks, to pass
- * to ercx_select() (example in lpm.c)
+ * Precomputed answers of a prefix for the four usable-path masks, 2 bits
+ * each (an enum ercx_path of the UAPI), to pass to ercx_select() (example
+ * in lpm.c)
  */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx);
 
@@ -91,7 +87,8 @@ enum ercx_mss_result ercx_mss_clamp(u8 *th, unsigned int len, u16 max,
  */
 struct ercx_sm {
 	u8 mode;		/* enum ercx_mode */
-	u8 link_up[2];		/* [0] ER, [1] VPN: device up with carrier */
+	/* by enum ercx_path (slot 0 unused): the path is up */
+	u8 link_up[ERCX_PATH_MAX + 1];
 	u8 er_pending;		/* ER up again, failback delay not yet elapsed */
 	u64 er_due_ns;		/* when @er_pending: the failback is due then */
 };
@@ -106,7 +103,7 @@ bool ercx_sm_failback_due(struct ercx_sm *sm, u64 now_ns);
 
 /* The usable mask (ERCX_USABLE_*) that the packet path must use */
 u8 ercx_sm_usable(const struct ercx_sm *sm);
-/* The path for a prefix reachable by both paths: ERCX_ANS_* */
+/* The path for a prefix reachable by both paths: enum ercx_path */
 u8 ercx_sm_active(const struct ercx_sm *sm);
 
 /*

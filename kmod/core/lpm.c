@@ -221,8 +221,8 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
  *		path = ercx_select(ercx_lpm_answers(lpm, r - 1), usable);
  *
  * Context: Any context.  No lock: the table is immutable.
- * Return: four 2-bit ERCX_ANS_* codes, indexed by the usable mask; 0
- * (ERCX_ANS_NONE for every mask) when @idx is out of range or @lpm is NULL.
+ * Return: four 2-bit ERCX_PATH_* codes, indexed by the usable mask; 0
+ * (ERCX_PATH_NONE for every mask) when @idx is out of range or @lpm is NULL.
  */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
 {
@@ -426,7 +426,7 @@ static u8 lpm_combine(u8 via, u8 pa)
 	for (u = 0; u < 4; u++) {
 		eff = via & u;
 		if (eff)
-			a = (eff & ERCX_VIA_ER) ? ERCX_ANS_ER : ERCX_ANS_VPN;
+			a = (eff & ERCX_VIA_ER) ? ERCX_PATH_ER : ERCX_PATH_VPN;
 		else
 			a = (pa >> (u * 2)) & 3;
 		ans |= a << (u * 2);

@@ -24,9 +24,10 @@ u8 ercx_sm_usable(const struct ercx_sm *sm)
 {
 	u8 usable = 0;
 
-	if (sm->link_up[0] && !sm->er_pending && sm->mode != ERCX_MODE_FORCED_VPN)
+	if (sm->link_up[ERCX_PATH_ER] && !sm->er_pending &&
+	    sm->mode != ERCX_MODE_FORCED_VPN)
 		usable |= ERCX_USABLE_ER;
-	if (sm->link_up[1] && sm->mode != ERCX_MODE_FORCED_ER)
+	if (sm->link_up[ERCX_PATH_VPN] && sm->mode != ERCX_MODE_FORCED_ER)
 		usable |= ERCX_USABLE_VPN;
 	return usable;
 }
@@ -38,17 +39,17 @@ u8 ercx_sm_usable(const struct ercx_sm *sm)
  * ER when it is usable, else the VPN when it is usable.
  *
  * Context: Any context; the caller holds the lock that guards @sm.
- * Return: ERCX_ANS_ER, ERCX_ANS_VPN or ERCX_ANS_NONE.
+ * Return: ERCX_PATH_ER, ERCX_PATH_VPN or ERCX_PATH_NONE.
  */
 u8 ercx_sm_active(const struct ercx_sm *sm)
 {
 	u8 usable = ercx_sm_usable(sm);
 
 	if (usable & ERCX_USABLE_ER)
-		return ERCX_ANS_ER;
+		return ERCX_PATH_ER;
 	if (usable & ERCX_USABLE_VPN)
-		return ERCX_ANS_VPN;
-	return ERCX_ANS_NONE;
+		return ERCX_PATH_VPN;
+	return ERCX_PATH_NONE;
 }
 
 /**

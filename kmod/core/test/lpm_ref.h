@@ -85,11 +85,11 @@ static inline void brute(const struct ref *refs, const struct ercx_prefix *pfx,
 	*any = bestany + 1;
 	*ans = 0;
 	for (u = 1; u < 4; u++) {
-		u8 a = ERCX_ANS_NONE;
+		u8 a = ERCX_PATH_NONE;
 
 		if (best[u] >= 0)
 			a = (refs[best[u]].via & u & ERCX_VIA_ER) ?
-			    ERCX_ANS_ER : ERCX_ANS_VPN;
+			    ERCX_PATH_ER : ERCX_PATH_VPN;
 		*ans |= a << (u * 2);
 	}
 }

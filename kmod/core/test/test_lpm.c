@@ -336,8 +336,8 @@ static void test_edges(void)
 	       L4(lpm, "10.1.2.3") == 1 && L6(lpm, "::") == 2 &&
 	       L6(lpm, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == 2,
 	       "/0 matches every address of its family");
-	tap_ok(!err && ercx_lpm_answers(lpm, 0) == (ERCX_ANS_ER << 2 | ERCX_ANS_ER << 6) &&
-	       ercx_lpm_answers(lpm, 1) == (ERCX_ANS_VPN << 4 | ERCX_ANS_VPN << 6),
+	tap_ok(!err && ercx_lpm_answers(lpm, 0) == (ERCX_PATH_ER << 2 | ERCX_PATH_ER << 6) &&
+	       ercx_lpm_answers(lpm, 1) == (ERCX_PATH_VPN << 4 | ERCX_PATH_VPN << 6),
 	       "/0 answers: ER-only prefix is ER when ER usable, else none");
 	ercx_lpm_free(lpm);
 
@@ -358,10 +358,10 @@ static void test_edges(void)
 	       L6(lpm, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == 6 &&
 	       L6(lpm, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe") == 0,
 	       "/128 matches exactly its address");
-	tap_ok(!err && S4(lpm, "192.0.2.1", 3) == ERCX_ANS_ER &&
-	       S4(lpm, "192.0.2.1", 2) == ERCX_ANS_VPN &&
-	       S4(lpm, "192.0.2.1", 1) == ERCX_ANS_ER &&
-	       S4(lpm, "192.0.2.0", 1) == ERCX_ANS_NONE,
+	tap_ok(!err && S4(lpm, "192.0.2.1", 3) == ERCX_PATH_ER &&
+	       S4(lpm, "192.0.2.1", 2) == ERCX_PATH_VPN &&
+	       S4(lpm, "192.0.2.1", 1) == ERCX_PATH_ER &&
+	       S4(lpm, "192.0.2.0", 1) == ERCX_PATH_NONE,
 	       "/32 answers fall back to the covering /31");
 	ercx_lpm_free(lpm);
 
@@ -370,14 +370,14 @@ static void test_edges(void)
 	p[1] = P4("10.17.5.0", 24, ERCX_VIA_VPN);
 	p[2] = P4("10.0.0.0", 8, ERCX_VIA_ER);
 	err = ercx_lpm_build(&lpm, p, 3, &bad);
-	tap_ok(!err && S4(lpm, "10.17.5.9", 3) == ERCX_ANS_VPN &&
-	       S4(lpm, "10.17.5.9", 1) == ERCX_ANS_ER &&
-	       S4(lpm, "10.17.5.9", 2) == ERCX_ANS_VPN &&
-	       S4(lpm, "10.17.5.9", 0) == ERCX_ANS_NONE &&
-	       S4(lpm, "10.17.6.9", 3) == ERCX_ANS_ER &&
-	       S4(lpm, "10.17.6.9", 2) == ERCX_ANS_VPN &&
-	       S4(lpm, "10.18.0.1", 3) == ERCX_ANS_ER &&
-	       S4(lpm, "10.18.0.1", 2) == ERCX_ANS_NONE &&
+	tap_ok(!err && S4(lpm, "10.17.5.9", 3) == ERCX_PATH_VPN &&
+	       S4(lpm, "10.17.5.9", 1) == ERCX_PATH_ER &&
+	       S4(lpm, "10.17.5.9", 2) == ERCX_PATH_VPN &&
+	       S4(lpm, "10.17.5.9", 0) == ERCX_PATH_NONE &&
+	       S4(lpm, "10.17.6.9", 3) == ERCX_PATH_ER &&
+	       S4(lpm, "10.17.6.9", 2) == ERCX_PATH_VPN &&
+	       S4(lpm, "10.18.0.1", 3) == ERCX_PATH_ER &&
+	       S4(lpm, "10.18.0.1", 2) == ERCX_PATH_NONE &&
 	       S4(lpm, "11.0.0.1", 3) == 0xff,
 	       "longest usable prefix wins, ER wins ties, none when no covering path");
 	ercx_lpm_free(lpm);

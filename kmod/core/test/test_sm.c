@@ -13,15 +13,17 @@ int main(void)
 	for (vpn = 0; vpn < 2; vpn++)
 	for (pend = 0; pend < 2; pend++) {
 		struct ercx_sm sm = {
-			.mode = mode, .link_up = { er, vpn }, .er_pending = pend,
+			.mode = mode,
+			.link_up = { [ERCX_PATH_ER] = er, [ERCX_PATH_VPN] = vpn },
+			.er_pending = pend,
 		};
 		/* the rule, written out independently of sm.c */
 		int er_ok = er && !pend && mode != ERCX_MODE_FORCED_VPN;
 		int vpn_ok = vpn && mode != ERCX_MODE_FORCED_ER;
 		u8 want_u = (er_ok ? ERCX_USABLE_ER : 0) |
 			    (vpn_ok ? ERCX_USABLE_VPN : 0);
-		u8 want_a = er_ok ? ERCX_ANS_ER : vpn_ok ? ERCX_ANS_VPN :
-			    ERCX_ANS_NONE;
+		u8 want_a = er_ok ? ERCX_PATH_ER : vpn_ok ? ERCX_PATH_VPN :
+			    ERCX_PATH_NONE;
 		u8 u = ercx_sm_usable(&sm), a = ercx_sm_active(&sm);
 
 		tap_ok(u == want_u && a == want_a,
@@ -32,24 +34,26 @@ int main(void)
 
 	/* spot checks of the design's sentences */
 	{
-		struct ercx_sm sm = { .mode = ERCX_MODE_FORCED_VPN,
-				      .link_up = { 1, 1 } };
+		struct ercx_sm sm = {
+			.mode = ERCX_MODE_FORCED_VPN,
+			.link_up = { [ERCX_PATH_ER] = 1, [ERCX_PATH_VPN] = 1 },
+		};
 
 		tap_ok(ercx_sm_usable(&sm) == ERCX_USABLE_VPN &&
-		       ercx_sm_active(&sm) == ERCX_ANS_VPN,
+		       ercx_sm_active(&sm) == ERCX_PATH_VPN,
 		       "forced-vpn with both links up uses the VPN only");
 		sm.mode = ERCX_MODE_FORCED_ER;
-		sm.link_up[0] = 0;
+		sm.link_up[ERCX_PATH_ER] = 0;
 		tap_ok(ercx_sm_usable(&sm) == 0 &&
-		       ercx_sm_active(&sm) == ERCX_ANS_NONE,
+		       ercx_sm_active(&sm) == ERCX_PATH_NONE,
 		       "forced-er with ER down has no usable path (VPN removed)");
 		sm.mode = ERCX_MODE_AUTO;
-		sm.link_up[0] = 1;
+		sm.link_up[ERCX_PATH_ER] = 1;
 		sm.er_pending = 1;
-		tap_ok(ercx_sm_active(&sm) == ERCX_ANS_VPN,
+		tap_ok(ercx_sm_active(&sm) == ERCX_PATH_VPN,
 		       "auto: ER pending failback stays on the VPN");
 		sm.er_pending = 0;
-		tap_ok(ercx_sm_active(&sm) == ERCX_ANS_ER,
+		tap_ok(ercx_sm_active(&sm) == ERCX_PATH_ER,
 		       "auto: ER back after the failback delay is active");
 	}
 
@@ -64,7 +68,9 @@ int main(void)
 			bad = 1;
 		for (m = 0; m < 24 && !bad; m++) {
 			struct ercx_sm sm = {
-				.mode = m / 8, .link_up = { m & 1, (m >> 1) & 1 },
+				.mode = m / 8,
+				.link_up = { [ERCX_PATH_ER] = m & 1,
+					     [ERCX_PATH_VPN] = (m >> 1) & 1 },
 				.er_pending = (m >> 2) & 1,
 			};
 			u8 r = ercx_select(ercx_lpm_answers(lpm, 0),
@@ -177,10 +183,13 @@ int main(void)
 	 */
 	{
 		const u64 ms = 1000000ULL;
-		struct ercx_sm sm = { .mode = ERCX_MODE_AUTO, .link_up = { 1, 1 } };
+		struct ercx_sm sm = {
+			.mode = ERCX_MODE_AUTO,
+			.link_up = { [ERCX_PATH_ER] = 1, [ERCX_PATH_VPN] = 1 },
+		};
 
 		ercx_sm_er_wait(&sm, 0, 1000);
-		tap_ok(sm.er_pending && ercx_sm_active(&sm) == ERCX_ANS_VPN,
+		tap_ok(sm.er_pending && ercx_sm_active(&sm) == ERCX_PATH_VPN,
 		       "wait: ER pending, the VPN is active");
 		tap_ok(!ercx_sm_failback_due(&sm, 999 * ms) && sm.er_pending,
 		       "wait: not due 1 ms before the deadline");
@@ -189,7 +198,7 @@ int main(void)
 		tap_ok(!ercx_sm_failback_due(&sm, 1000 * ms) && sm.er_pending,
 		       "wait: the timer of the first wait (1000 ms) finds a restarted wait not due");
 		tap_ok(ercx_sm_failback_due(&sm, 1500 * ms) && !sm.er_pending &&
-		       ercx_sm_active(&sm) == ERCX_ANS_ER,
+		       ercx_sm_active(&sm) == ERCX_PATH_ER,
 		       "wait: due at the restarted deadline (1500 ms), ER active");
 		tap_ok(!ercx_sm_failback_due(&sm, 1600 * ms),
 		       "wait: a second timer after the failback does nothing");
@@ -208,7 +217,7 @@ int main(void)
 		/* no delay: usable at once, nothing pending */
 		ercx_sm_er_wait(&sm, 0, 0);
 		tap_ok(!sm.er_pending && !ercx_sm_failback_due(&sm, 0) &&
-		       ercx_sm_active(&sm) == ERCX_ANS_ER,
+		       ercx_sm_active(&sm) == ERCX_PATH_ER,
 		       "wait: a delay of 0 fails back at once, no timer needed");
 	}
 	return tap_done();

@@ -166,7 +166,7 @@ static u32 brute(const struct ercx_prefix *p, u32 n, const u8 *a, u8 *ans)
 	for (u = 1; u < 4; u++)
 		if (best[u] >= 0)
 			*ans |= ((p[best[u]].via & u & ERCX_VIA_ER) ?
-				 ERCX_ANS_ER : ERCX_ANS_VPN) << (u * 2);
+				 ERCX_PATH_ER : ERCX_PATH_VPN) << (u * 2);
 	return any + 1;
 }
 
@@ -317,10 +317,12 @@ static int __init ercx_core_selftest_init(void)
 			test_lpm_set(family, sizes[i],
 				     sizes[i] >= 100000 ? 200 : 2000);
 	{
-		struct ercx_sm sm = { .mode = ERCX_MODE_AUTO,
-				      .link_up = { 1, 1 } };
+		struct ercx_sm sm = {
+			.mode = ERCX_MODE_AUTO,
+			.link_up = { [ERCX_PATH_ER] = 1, [ERCX_PATH_VPN] = 1 },
+		};
 
-		check(ercx_sm_active(&sm) == ERCX_ANS_ER &&
+		check(ercx_sm_active(&sm) == ERCX_PATH_ER &&
 		      ercx_sm_usable(&sm) == (ERCX_USABLE_ER | ERCX_USABLE_VPN),
 		      "path selection: both links up in auto mode use ER");
 	}
