@@ -470,10 +470,9 @@ static int ercx_nl_failover(struct sk_buff *skb, struct genl_info *info)
 	u8 mode;
 	int err;
 
-	if (!info->attrs[ERCX_A_PATH]) {
+	if (GENL_REQ_ATTR_CHECK(info, ERCX_A_PATH)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "failover needs the path to force (ER or VPN)");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ERCX_A_PATH);
 		return -EINVAL;
 	}
 	mode = nla_get_u8(info->attrs[ERCX_A_PATH]) == ERCX_PATH_VPN ?

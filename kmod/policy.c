@@ -14,7 +14,6 @@
 #include <net/netlink.h>
 
 #include "ercoexist.h"
-#include "compat.h"
 
 #define ERCX_MSS_DEFAULT	1250
 #define ERCX_MSS_MIN		536
@@ -153,14 +152,36 @@ const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1] = {
 	[ERCX_A_FAILBACK_PENDING] = ERCX_RO,
 };
 
-/* Set a message that is not a literal (the core's reasons) */
-static void ercx_set_err(struct netlink_ext_ack *extack,
-			 const struct nlattr *attr, const char *msg)
+/* Say what ercx_prefix_check() found wrong with prefix @p, at @attr */
+static void ercx_prefix_err(struct netlink_ext_ack *extack,
+			    const struct nlattr *attr,
+			    const struct ercx_prefix *p,
+			    enum ercx_prefix_fault why)
 {
-	if (!extack)
-		return;
-	extack->_msg = msg;
-	NL_SET_BAD_ATTR(extack, attr);
+	switch (why) {
+	case ERCX_PFX_FAMILY:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address family must be IPv4 or IPv6");
+		break;
+	case ERCX_PFX_PLEN:
+		if (p->family == 4)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "IPv4 prefix length must be 0..32");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "IPv6 prefix length must be 0..128");
+		break;
+	case ERCX_PFX_VIA:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "via must be ER, VPN or both");
+		break;
+	case ERCX_PFX_HOST_BITS:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address has bits set beyond the prefix length");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid prefix");
+		break;
+	}
 }
 
 static void ercx_get_in6(struct in6_addr *dst, const struct nlattr *attr)
@@ -186,9 +207,8 @@ static int ercx_parse_path(struct nlattr *nest, int p,
 	if (err)
 		return err;
 
-	if (!tb[ERCX_PATH_A_IFINDEX]) {
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, ERCX_PATH_A_IFINDEX)) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "path needs a device (ifindex)");
-		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PATH_A_IFINDEX);
 		return -EINVAL;
 	}
 	cfg->ifindex = nla_get_u32(tb[ERCX_PATH_A_IFINDEX]);
@@ -294,14 +314,12 @@ static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
 	struct nlattr *vpn_nest = info->attrs[ERCX_A_PATH_VPN];
 	int err;
 
-	if (!info->attrs[ERCX_A_PATH_ER]) {
+	if (GENL_REQ_ATTR_CHECK(info, ERCX_A_PATH_ER)) {
 		NL_SET_ERR_MSG_MOD(extack, "the ExpressRoute path is required");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, ERCX_A_PATH_ER);
 		return -EINVAL;
 	}
-	if (!vpn_nest) {
+	if (GENL_REQ_ATTR_CHECK(info, ERCX_A_PATH_VPN)) {
 		NL_SET_ERR_MSG_MOD(extack, "the VPN path is required");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, ERCX_A_PATH_VPN);
 		return -EINVAL;
 	}
 
@@ -342,7 +360,7 @@ static int ercx_parse_prefix(struct nlattr *nest, struct ercx_prefix *p,
 			     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[ERCX_PFX_A_MAX + 1];
-	const char *why = NULL;
+	enum ercx_prefix_fault why;
 	int err;
 
 	err = nla_parse_nested(tb, ERCX_PFX_A_MAX, nest, ercx_pfx_policy, extack);
@@ -354,14 +372,12 @@ static int ercx_parse_prefix(struct nlattr *nest, struct ercx_prefix *p,
 				    "prefix needs exactly one of ADDR4 and ADDR6");
 		return -EINVAL;
 	}
-	if (!tb[ERCX_PFX_A_PLEN]) {
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, ERCX_PFX_A_PLEN)) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "prefix needs a length (PLEN)");
-		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PFX_A_PLEN);
 		return -EINVAL;
 	}
-	if (!tb[ERCX_PFX_A_VIA]) {
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, ERCX_PFX_A_VIA)) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "prefix needs its paths (VIA)");
-		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PFX_A_VIA);
 		return -EINVAL;
 	}
 
@@ -377,11 +393,9 @@ static int ercx_parse_prefix(struct nlattr *nest, struct ercx_prefix *p,
 	p->via = nla_get_u8(tb[ERCX_PFX_A_VIA]);
 
 	err = ercx_prefix_check(p, &why);
-	if (err) {
-		ercx_set_err(extack, nest, why ? why : "invalid prefix");
-		return err;
-	}
-	return 0;
+	if (err)
+		ercx_prefix_err(extack, nest, p, why);
+	return err;
 }
 
 /* The @idx-th ERCX_A_PREFIX of the message, for error reports */
@@ -443,16 +457,19 @@ static int ercx_parse_prefixes(struct ercx_policy *pol, struct genl_info *info)
 
 	err = ercx_lpm_build(&pol->lpm, pfx, n, &bad);
 	if (err) {
-		const char *why = "invalid prefix";
+		struct nlattr *attr = bad >= 0 ? ercx_nth_prefix(info, bad) : NULL;
+		enum ercx_prefix_fault why = ERCX_PFX_OK;
 
 		if (err == -EEXIST)
-			why = "duplicate prefix";
+			NL_SET_ERR_MSG_ATTR(extack, attr, "duplicate prefix");
 		else if (err == -ENOMEM)
-			why = "out of memory for the prefix table";
-		else if (bad >= 0 && (u32)bad < n)
-			ercx_prefix_check(&pfx[bad], &why);
-		ercx_set_err(extack, bad >= 0 ? ercx_nth_prefix(info, bad) : NULL,
-			     why ? why : "invalid prefix");
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "out of memory for the prefix table");
+		else if (bad >= 0 && (u32)bad < n &&
+			 ercx_prefix_check(&pfx[bad], &why))
+			ercx_prefix_err(extack, attr, &pfx[bad], why);
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attr, "invalid prefix");
 		pol->lpm = NULL;
 	}
 out:

@@ -30,8 +30,18 @@ struct ercx_lpm;	/* immutable once built; readers need no lock */
 /* The most prefixes one table takes (ercx_lpm_build: -E2BIG beyond) */
 #define ERCX_LPM_MAX_PREFIXES	BIT(24)
 
+/* What ercx_prefix_check() finds wrong with a prefix */
+enum ercx_prefix_fault {
+	ERCX_PFX_OK,
+	ERCX_PFX_FAMILY,	/* neither 4 nor 6 */
+	ERCX_PFX_PLEN,		/* longer than the family's addresses */
+	ERCX_PFX_VIA,		/* no path, or an unknown one */
+	ERCX_PFX_HOST_BITS,	/* bits set beyond the prefix length */
+};
+
 /* Check one prefix: family, plen range, no host bits, via not 0 */
-int ercx_prefix_check(const struct ercx_prefix *p, const char **why);
+int ercx_prefix_check(const struct ercx_prefix *p,
+		      enum ercx_prefix_fault *why);
 
 /* Build and free a table (process context only; kernel-doc in lpm.c) */
 int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,

@@ -280,37 +280,37 @@ size_t ercx_lpm_mem(const struct ercx_lpm *lpm)
 /**
  * ercx_prefix_check() - check one prefix before it goes into a table
  * @p: the prefix
- * @why: when not NULL, receives a static message saying what is wrong, or
- *       NULL when nothing is
+ * @why: when not NULL, receives what is wrong, %ERCX_PFX_OK when nothing is
  *
  * Checks the family (4 or 6), the prefix length's range, that no host bit
  * is set beyond the prefix length, and that @p->via is a non-empty
- * ERCX_VIA_* mask.
+ * ERCX_VIA_* mask.  The caller words the message (the module's are literals,
+ * for NL_SET_ERR_MSG_ATTR()).
  *
  * Context: Any context.
  * Return: 0 if the prefix is valid, -EINVAL if not.
  */
-int ercx_prefix_check(const struct ercx_prefix *p, const char **why)
+int ercx_prefix_check(const struct ercx_prefix *p,
+		      enum ercx_prefix_fault *why)
 {
+	enum ercx_prefix_fault fault = ERCX_PFX_OK;
 	unsigned int maxbits, i;
-	const char *msg = NULL;
 
 	if (p->family == 4) {
 		maxbits = 32;
 	} else if (p->family == 6) {
 		maxbits = 128;
 	} else {
-		msg = "address family must be IPv4 or IPv6";
-		goto bad;
+		fault = ERCX_PFX_FAMILY;
+		goto out;
 	}
 	if (p->plen > maxbits) {
-		msg = p->family == 4 ? "IPv4 prefix length must be 0..32" :
-				       "IPv6 prefix length must be 0..128";
-		goto bad;
+		fault = ERCX_PFX_PLEN;
+		goto out;
 	}
 	if (!p->via || (p->via & ~ERCX_VIA_ALL)) {
-		msg = "via must be ER, VPN or both";
-		goto bad;
+		fault = ERCX_PFX_VIA;
+		goto out;
 	}
 	for (i = p->plen / 8; i < maxbits / 8; i++) {
 		u8 host = 0xff;
@@ -318,17 +318,14 @@ int ercx_prefix_check(const struct ercx_prefix *p, const char **why)
 		if (i == p->plen / 8)
 			host = 0xff >> (p->plen % 8);
 		if (p->addr[i] & host) {
-			msg = "address has bits set beyond the prefix length";
-			goto bad;
+			fault = ERCX_PFX_HOST_BITS;
+			goto out;
 		}
 	}
+out:
 	if (why)
-		*why = NULL;
-	return 0;
-bad:
-	if (why)
-		*why = msg;
-	return -EINVAL;
+		*why = fault;
+	return fault == ERCX_PFX_OK ? 0 : -EINVAL;
 }
 
 /* ------------------------------------------------------------------------ */

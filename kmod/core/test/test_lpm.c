@@ -437,13 +437,27 @@ static void test_edges(void)
 	err = build_err(p, 2, &bad);
 	tap_ok(err == -EINVAL && bad == 1, "via 4: -EINVAL");
 	{
-		const char *why = NULL;
+		enum ercx_prefix_fault why = ERCX_PFX_OK;
 
 		err = ercx_prefix_check(&p[1], &why);
-		tap_ok(err == -EINVAL && why && *why, "ercx_prefix_check explains: %s",
-		       why ? why : "(null)");
+		tap_ok(err == -EINVAL && why == ERCX_PFX_VIA,
+		       "ercx_prefix_check says why: via (%d)", why);
+		p[1].via = 1;
+		p[1].plen = 33;
+		err = ercx_prefix_check(&p[1], &why);
+		tap_ok(err == -EINVAL && why == ERCX_PFX_PLEN,
+		       "ercx_prefix_check says why: plen (%d)", why);
+		p[1].plen = 7;
+		err = ercx_prefix_check(&p[1], &why);
+		tap_ok(err == -EINVAL && why == ERCX_PFX_HOST_BITS,
+		       "ercx_prefix_check says why: host bits (%d)", why);
+		p[1].family = 5;
+		err = ercx_prefix_check(&p[1], &why);
+		tap_ok(err == -EINVAL && why == ERCX_PFX_FAMILY,
+		       "ercx_prefix_check says why: family (%d)", why);
 		err = ercx_prefix_check(&p[0], &why);
-		tap_ok(err == 0 && !why, "ercx_prefix_check accepts a good prefix");
+		tap_ok(err == 0 && why == ERCX_PFX_OK,
+		       "ercx_prefix_check accepts a good prefix");
 	}
 	p[1] = P4("11.0.0.0", 8, 3);
 	err = build_err(p, ERCX_LPM_MAX_PREFIXES + 1, &bad);
