@@ -102,6 +102,7 @@ struct ercx_pstate {
 	u8 reason;			/* enum ercx_reason */
 	u8 dev_state;			/* the device's part of @state */
 	u8 dev_reason;
+	bool probe_down;		/* the probes' verdict (probe.c) */
 	u64 since_ns;
 };
 
@@ -198,6 +199,11 @@ struct ercx_net {
 	struct nf_hook_ops hook_ops[ERCX_NHOOKS];
 };
 
+/* The family's one multicast group */
+enum ercx_mcgrp {
+	ERCX_MCGRP_EVENTS_ID,
+};
+
 /* main.c */
 struct ercx_net *ercx_net(const struct net *net);
 int ercx_net_setup(struct ercx_net *en, struct netlink_ext_ack *extack);
@@ -216,12 +222,11 @@ u32 ercx_policy_prefixes(const struct ercx_policy *pol);
 /* netlink.c */
 int ercx_genl_init(void);
 void ercx_genl_exit(void);
-void ercx_event_path_state(struct ercx_net *en, int p);
-void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason);
-void ercx_event_policy(struct ercx_net *en, u32 prefixes);
-void ercx_event_mode(struct ercx_net *en, u8 reason);
-void ercx_event_underlay(struct ercx_net *en, u64 packets);
-void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason);
+
+/* events.c */
+void ercx_events_start(const struct genl_family *family);
+void ercx_events_stop(void);
+void ercx_event(struct ercx_net *en, u8 event, u8 path, u8 reason, u64 count);
 
 /* reject.c */
 void ercx_send_unreach4(struct sk_buff *skb, unsigned int hook);
@@ -255,7 +260,6 @@ void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp);
 void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 			struct ercx_prober **oldp);
 void ercx_probes_free(struct ercx_prober **probers);
-bool ercx_probe_ok(struct ercx_net *en, int p);
 bool ercx_probe_stats(struct ercx_net *en, int p, struct ercx_probe_stats *st);
 void ercx_probes_exit(struct ercx_net *en);
 

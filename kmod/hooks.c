@@ -238,8 +238,8 @@ static void ercx_guard_work(struct work_struct *work)
 	smp_mb__after_atomic();
 	ercx_stats_read(en, &st);
 	mutex_lock(&en->lock);
-	if (!en->dying)
-		ercx_event_underlay(en, st.c[ERCX_CTR_UNDERLAY]);
+	ercx_event(en, ERCX_EVENT_UNDERLAY, ERCX_PATH_NONE, ERCX_REASON_NONE,
+		   st.c[ERCX_CTR_UNDERLAY]);
 	mutex_unlock(&en->lock);
 }
 

@@ -15,11 +15,6 @@
 #include "compat.h"
 
 static struct genl_family ercx_genl_family;
-static bool ercx_genl_live;
-
-enum ercx_mcgrp {
-	ERCX_MCGRP_EVENTS_ID,
-};
 
 /*
  * Operations that take no attribute: every attribute is "unsupported".  The
@@ -60,19 +55,29 @@ static int ercx_put_probe(struct sk_buff *skb, struct ercx_net *en, int p)
 	return 0;
 }
 
+/*
+ * The nest of path @p, or of the underlay (@p is ERCX_UNDERLAY) when the
+ * policy has one: its configuration, and with @st (status) its state,
+ * counters and probes
+ */
 static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 			 const struct ercx_policy *pol, int p,
 			 const struct ercx_stats *st)
 {
 	static const int attr[ERCX_PATH_MAX + 1] = {
+		[ERCX_UNDERLAY] = ERCX_A_UNDERLAY,
 		[ERCX_PATH_ER] = ERCX_A_PATH_ER,
 		[ERCX_PATH_VPN] = ERCX_A_PATH_VPN,
 	};
-	const struct ercx_path_cfg *cfg = &pol->path[p];
+	const struct ercx_path_cfg *cfg;
 	const struct ercx_pstate *ps = &en->path[p];
 	char name[IFNAMSIZ] = "";
 	struct net_device *dev;
 	struct nlattr *nest;
+
+	if (p == ERCX_UNDERLAY && !pol->has_underlay)
+		return 0;
+	cfg = p == ERCX_UNDERLAY ? &pol->underlay : &pol->path[p];
 
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(en->net, cfg->ifindex);
@@ -84,6 +89,7 @@ static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 	if (!nest)
 		return -EMSGSIZE;
 
+	/* the underlay has neither probes nor a peer (its policy says so) */
 	if (nla_put_u32(skb, ERCX_PATH_A_IFINDEX, cfg->ifindex) ||
 	    (name[0] && nla_put_string(skb, ERCX_PATH_A_IFNAME, name)) ||
 	    ((cfg->has & ERCX_HAS_GW4) &&
@@ -98,15 +104,16 @@ static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 	     nla_put_in_addr(skb, ERCX_PATH_A_PEER4, cfg->peer4)) ||
 	    ((cfg->has & ERCX_HAS_PEER6) &&
 	     nla_put_in6_addr(skb, ERCX_PATH_A_PEER6, &cfg->peer6)) ||
-	    nla_put_u32(skb, ERCX_PATH_A_PROBE_INTERVAL_MS,
-			cfg->probe_interval_ms) ||
-	    nla_put_u8(skb, ERCX_PATH_A_PROBE_MULTIPLIER,
-		       cfg->probe_multiplier) ||
+	    (p != ERCX_UNDERLAY &&
+	     (nla_put_u32(skb, ERCX_PATH_A_PROBE_INTERVAL_MS,
+			  cfg->probe_interval_ms) ||
+	      nla_put_u8(skb, ERCX_PATH_A_PROBE_MULTIPLIER,
+			 cfg->probe_multiplier))) ||
 	    nla_put_u32(skb, ERCX_PATH_A_FWMARK, cfg->fwmark) ||
 	    nla_put_u32(skb, ERCX_PATH_A_TABLE, cfg->table))
 		goto cancel;
 
-	if (st &&
+	if (st && p != ERCX_UNDERLAY &&
 	    (nla_put_u8(skb, ERCX_PATH_A_STATE, ps->state) ||
 	     nla_put_u8(skb, ERCX_PATH_A_REASON, ps->reason) ||
 	     ercx_put_u64(skb, ERCX_PATH_A_TX_PACKETS,
@@ -114,10 +121,8 @@ static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 	     ercx_put_u64(skb, ERCX_PATH_A_TX_BYTES,
 			  st->c[ERCX_CTR_TX_BYTES + p], ERCX_PATH_A_PAD) ||
 	     ercx_put_u64(skb, ERCX_PATH_A_SINCE_NS, ps->since_ns,
-			  ERCX_PATH_A_PAD)))
-		goto cancel;
-
-	if (st && ercx_put_probe(skb, en, p))
+			  ERCX_PATH_A_PAD) ||
+	     ercx_put_probe(skb, en, p)))
 		goto cancel;
 
 	nla_nest_end(skb, nest);
@@ -127,41 +132,6 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int ercx_put_underlay(struct sk_buff *skb, struct ercx_net *en,
-			     const struct ercx_policy *pol)
-{
-	const struct ercx_path_cfg *cfg = &pol->underlay;
-	char name[IFNAMSIZ] = "";
-	struct net_device *dev;
-	struct nlattr *nest;
-
-	if (!pol->has_underlay)
-		return 0;
-
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(en->net, cfg->ifindex);
-	if (dev)
-		strscpy(name, dev->name, sizeof(name));
-	rcu_read_unlock();
-
-	nest = nla_nest_start(skb, ERCX_A_UNDERLAY);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, ERCX_PATH_A_IFINDEX, cfg->ifindex) ||
-	    (name[0] && nla_put_string(skb, ERCX_PATH_A_IFNAME, name)) ||
-	    ((cfg->has & ERCX_HAS_GW4) &&
-	     nla_put_in_addr(skb, ERCX_PATH_A_GATEWAY4, cfg->gw4)) ||
-	    ((cfg->has & ERCX_HAS_GW6) &&
-	     nla_put_in6_addr(skb, ERCX_PATH_A_GATEWAY6, &cfg->gw6)) ||
-	    nla_put_u32(skb, ERCX_PATH_A_FWMARK, cfg->fwmark) ||
-	    nla_put_u32(skb, ERCX_PATH_A_TABLE, cfg->table)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 /* The policy scalars, as POLICY_SET takes them, plus the read-only ones */
 static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
 			   const struct ercx_policy *pol,
@@ -169,7 +139,7 @@ static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
 {
 	if (ercx_put_path(skb, en, pol, ERCX_PATH_ER, st) ||
 	    ercx_put_path(skb, en, pol, ERCX_PATH_VPN, st) ||
-	    ercx_put_underlay(skb, en, pol) ||
+	    ercx_put_path(skb, en, pol, ERCX_UNDERLAY, NULL) ||
 	    nla_put_u16(skb, ERCX_A_MSS, pol->mss) ||
 	    nla_put_u16(skb, ERCX_A_MSS6, pol->mss6) ||
 	    nla_put_u8(skb, ERCX_A_MSS_SCOPE, pol->mss_scope) ||
@@ -308,7 +278,8 @@ static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	rcu_assign_pointer(en->policy, pol);
 	ercx_probes_commit(en, newp, oldp);
 	ercx_paths_policy_changed(en, old, pol);
-	ercx_event_policy(en, ercx_policy_prefixes(pol));
+	ercx_event(en, ERCX_EVENT_POLICY, ERCX_PATH_NONE, ERCX_REASON_NONE,
+		   ercx_policy_prefixes(pol));
 	mutex_unlock(&en->lock);
 
 	ercx_probes_free(oldp);
@@ -521,10 +492,11 @@ static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	/* back to the initial state: the operator's mode is auto again */
 	if (en->sm.mode != ERCX_MODE_AUTO) {
 		en->sm.mode = ERCX_MODE_AUTO;
-		ercx_event_mode(en, ERCX_REASON_POLICY);
+		ercx_event(en, ERCX_EVENT_MODE, ERCX_PATH_NONE,
+			   ERCX_REASON_POLICY, 0);
 	}
 	ercx_paths_policy_changed(en, old, NULL);
-	ercx_event_policy(en, 0);
+	ercx_event(en, ERCX_EVENT_POLICY, ERCX_PATH_NONE, ERCX_REASON_NONE, 0);
 	mutex_unlock(&en->lock);
 
 	ercx_probes_free(oldp);
@@ -595,192 +567,11 @@ static struct genl_family ercx_genl_family __ro_after_init = {
 	.resv_start_op = 0,
 };
 
-/* ---- Events: called under en->lock ---- */
-
-static struct sk_buff *ercx_event_new(struct ercx_net *en, u8 event,
-				      void **hdr)
-{
-	struct sk_buff *msg;
-
-	if (!READ_ONCE(ercx_genl_live) || en->dying ||
-	    !genl_has_listeners(&ercx_genl_family, en->net,
-				ERCX_MCGRP_EVENTS_ID))
-		return NULL;
-
-	/* On failure the event is lost; listeners resync with STATUS_GET */
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &ercx_genl_family, 0, ERCX_CMD_EVENT);
-	if (!*hdr ||
-	    nla_put_u8(msg, ERCX_A_EVENT, event) ||
-	    ercx_put_u64(msg, ERCX_A_TIMESTAMP_NS, ercx_now_ns(), ERCX_A_PAD)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static void ercx_event_send(struct ercx_net *en, struct sk_buff *msg,
-			    void *hdr, int err)
-{
-	if (err) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	/*
-	 * The family may be going away (module exit): the check and the send
-	 * are one RCU read section, which ercx_genl_exit() waits for before
-	 * it unregisters the family.
-	 */
-	rcu_read_lock();
-	if (READ_ONCE(ercx_genl_live))
-		genlmsg_multicast_netns(&ercx_genl_family, en->net, msg, 0,
-					ERCX_MCGRP_EVENTS_ID, GFP_ATOMIC);
-	else
-		nlmsg_free(msg);
-	rcu_read_unlock();
-}
-
-/**
- * ercx_event_path_state() - send %ERCX_EVENT_PATH_STATE for a path
- * @en: the namespace's state
- * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
- *
- * Carries the path's state and reason from en->path[@p].  Like every
- * event: sent only when the "events" group has listeners in the namespace
- * and the namespace is not dying; lost when out of memory (listeners
- * resync with %ERCX_CMD_STATUS_GET).
- *
- * Context: Process context, en->lock held; allocates with GFP_KERNEL.
- */
-void ercx_event_path_state(struct ercx_net *en, int p)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ercx_event_new(en, ERCX_EVENT_PATH_STATE, &hdr);
-	if (!msg)
-		return;
-	ercx_event_send(en, msg, hdr,
-			nla_put_u8(msg, ERCX_A_PATH, p) ||
-			nla_put_u8(msg, ERCX_A_STATE, en->path[p].state) ||
-			nla_put_u8(msg, ERCX_A_REASON, en->path[p].reason));
-}
-
-/**
- * ercx_event_active_path() - send %ERCX_EVENT_ACTIVE_PATH
- * @en: the namespace's state, en->active already changed
- * @prev: the previous active path, enum ercx_path
- * @reason: why it changed, enum ercx_reason
- *
- * Context: Process context, en->lock held; allocates with GFP_KERNEL.
- */
-void ercx_event_active_path(struct ercx_net *en, u8 prev, u8 reason)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ercx_event_new(en, ERCX_EVENT_ACTIVE_PATH, &hdr);
-	if (!msg)
-		return;
-	ercx_event_send(en, msg, hdr,
-			nla_put_u8(msg, ERCX_A_PREV_PATH, prev) ||
-			nla_put_u8(msg, ERCX_A_ACTIVE_PATH, en->active) ||
-			nla_put_u8(msg, ERCX_A_REASON, reason));
-}
-
-/**
- * ercx_event_policy() - send %ERCX_EVENT_POLICY after a set or a flush
- * @en: the namespace's state, en->generation already changed
- * @prefixes: the new policy's number of prefixes, 0 for a flush
- *
- * Context: Process context, en->lock held; allocates with GFP_KERNEL.
- */
-void ercx_event_policy(struct ercx_net *en, u32 prefixes)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ercx_event_new(en, ERCX_EVENT_POLICY, &hdr);
-	if (!msg)
-		return;
-	ercx_event_send(en, msg, hdr,
-			nla_put_u32(msg, ERCX_A_GENERATION, en->generation) ||
-			nla_put_u32(msg, ERCX_A_PREFIX_COUNT, prefixes));
-}
-
-/**
- * ercx_event_mode() - send %ERCX_EVENT_MODE with the new en->sm.mode
- * @en: the namespace's state
- * @reason: %ERCX_REASON_OPERATOR or %ERCX_REASON_AUTO
- *
- * Context: Process context, en->lock held; allocates with GFP_KERNEL.
- */
-void ercx_event_mode(struct ercx_net *en, u8 reason)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ercx_event_new(en, ERCX_EVENT_MODE, &hdr);
-	if (!msg)
-		return;
-	ercx_event_send(en, msg, hdr,
-			nla_put_u8(msg, ERCX_A_MODE, en->sm.mode) ||
-			nla_put_u8(msg, ERCX_A_REASON, reason));
-}
-
-/**
- * ercx_event_underlay() - send %ERCX_EVENT_UNDERLAY
- * @en: the namespace's state
- * @packets: the underlay guard's interventions so far
- *
- * Context: Process context (the guard's work, at most one per second),
- * en->lock held; allocates with GFP_KERNEL.
- */
-void ercx_event_underlay(struct ercx_net *en, u64 packets)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ercx_event_new(en, ERCX_EVENT_UNDERLAY, &hdr);
-	if (!msg)
-		return;
-	ercx_event_send(en, msg, hdr,
-			ercx_put_u64(msg, ERCX_A_UNDERLAY_PACKETS, packets,
-				     ERCX_A_PAD));
-}
-
-/**
- * ercx_event_probe() - send %ERCX_EVENT_PROBE: the probes' new verdict
- * @en: the namespace's state
- * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
- * @state: enum ercx_path_state: up when answering
- * @reason: %ERCX_REASON_UP or %ERCX_REASON_PROBE_TIMEOUT
- *
- * Context: Process context (the probe work), en->lock held; allocates with
- * GFP_KERNEL.
- */
-void ercx_event_probe(struct ercx_net *en, int p, u8 state, u8 reason)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ercx_event_new(en, ERCX_EVENT_PROBE, &hdr);
-	if (!msg)
-		return;
-	ercx_event_send(en, msg, hdr,
-			nla_put_u8(msg, ERCX_A_PATH, p) ||
-			nla_put_u8(msg, ERCX_A_STATE, state) ||
-			nla_put_u8(msg, ERCX_A_REASON, reason));
-}
-
 /**
  * ercx_genl_init() - register the generic netlink family
  *
- * Strict validation and a required policy for every operation.  Events are
- * sent only once the family is registered.
+ * Strict validation and a required policy for every operation
+ * (resv_start_op 0).  Events are sent once the family is registered.
  *
  * Context: Process context, from module init.
  * Return: 0 on success, else the error of genl_register_family().
@@ -789,26 +580,24 @@ int ercx_genl_init(void)
 {
 	int err;
 
-	/* Strict validation and a required policy for every operation */
 	ERCX_SET_RESV_START_OP(&ercx_genl_family, 0);
 	err = genl_register_family(&ercx_genl_family);
-	if (!err)
-		WRITE_ONCE(ercx_genl_live, true);
-	return err;
+	if (err)
+		return err;
+	ercx_events_start(&ercx_genl_family);
+	return 0;
 }
 
 /**
  * ercx_genl_exit() - unregister the generic netlink family
  *
- * No event is sent after this: ercx_event_send() checks that the family is
- * live and sends in one RCU read section, which this waits for before it
- * unregisters the family.
+ * Events stop first: no event is sent once the family is unregistered
+ * (see ercx_events_stop()).
  *
  * Context: Process context, from module exit; sleeps (synchronize_rcu()).
  */
 void ercx_genl_exit(void)
 {
-	WRITE_ONCE(ercx_genl_live, false);
-	synchronize_rcu();
+	ercx_events_stop();
 	genl_unregister_family(&ercx_genl_family);
 }

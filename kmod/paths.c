@@ -88,7 +88,7 @@ static void ercx_paths_commit(struct ercx_net *en, u8 reason)
 	if (en->active == prev)
 		return;
 	ercx_transition(en, prev, en->active, reason);
-	ercx_event_active_path(en, prev, reason);
+	ercx_event(en, ERCX_EVENT_ACTIVE_PATH, prev, reason, 0);
 }
 
 /**
@@ -152,7 +152,7 @@ static bool ercx_path_set(struct ercx_net *en, int p, u8 dev_state,
 
 	ps->dev_state = dev_state;
 	ps->dev_reason = dev_reason;
-	if (state == ERCX_STATE_UP && !ercx_probe_ok(en, p)) {
+	if (state == ERCX_STATE_UP && ps->probe_down) {
 		state = ERCX_STATE_DOWN;
 		reason = ERCX_REASON_PROBE_TIMEOUT;
 	}
@@ -174,7 +174,7 @@ static bool ercx_path_set(struct ercx_net *en, int p, u8 dev_state,
 		if (was_up && !up)
 			ercx_damp_flap(&en->damp, ktime_get_ns());
 	}
-	ercx_event_path_state(en, p);
+	ercx_event(en, ERCX_EVENT_PATH_STATE, p, reason, 0);
 	return true;
 }
 
@@ -427,7 +427,7 @@ int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason)
 	else if (old == ERCX_MODE_FORCED_VPN && en->sm.link_up[ERCX_PATH_ER])
 		ercx_er_pending(en);
 
-	ercx_event_mode(en, reason);
+	ercx_event(en, ERCX_EVENT_MODE, ERCX_PATH_NONE, reason, 0);
 	ercx_paths_commit(en, reason);
 	return 0;
 }

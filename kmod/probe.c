@@ -270,7 +270,8 @@ static void ercx_probe_verdict(struct ercx_prober *pr)
 		pr->misses = 0;
 		if (!pr->up) {
 			pr->up = true;
-			ercx_event_probe(en, pr->p, ERCX_STATE_UP, ERCX_REASON_UP);
+			en->path[pr->p].probe_down = false;
+			ercx_event(en, ERCX_EVENT_PROBE, pr->p, ERCX_REASON_UP, 0);
 			ercx_paths_probe_changed(en, pr->p);
 		}
 		return;
@@ -280,8 +281,9 @@ static void ercx_probe_verdict(struct ercx_prober *pr)
 		pr->misses++;
 	if (pr->up && pr->misses >= pr->multiplier) {
 		pr->up = false;
-		ercx_event_probe(en, pr->p, ERCX_STATE_DOWN,
-				 ERCX_REASON_PROBE_TIMEOUT);
+		en->path[pr->p].probe_down = true;
+		ercx_event(en, ERCX_EVENT_PROBE, pr->p,
+			   ERCX_REASON_PROBE_TIMEOUT, 0);
 		ercx_paths_probe_changed(en, pr->p);
 	} else {
 		ercx_paths_probe_missed(en, pr->p);
@@ -551,7 +553,8 @@ void ercx_probes_abort(struct ercx_net *en, struct ercx_prober **newp)
  * @oldp: receives the replaced probers (ERCX_PATH_MAX + 1 entries, NULL
  *        where kept), for ercx_probes_free() once en->lock is released
  *
- * Publishes the probe sockets to the LOCAL_OUT hooks and starts the first
+ * Publishes the probe sockets to the LOCAL_OUT hooks, the new probers'
+ * verdicts to the path state (en->path[].probe_down) and starts the first
  * round of each new prober right away.  The caller then re-evaluates the
  * paths.
  *
@@ -572,6 +575,7 @@ void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 			continue;	/* kept, running */
 		oldp[p] = en->prober[p];
 		en->prober[p] = pr;
+		en->path[p].probe_down = pr && !pr->up;
 		for (f = 0; f < 2; f++)
 			WRITE_ONCE(en->probe_sk[p][f],
 				   pr && pr->sock[f] ? pr->sock[f]->sk : NULL);
@@ -597,20 +601,6 @@ void ercx_probes_free(struct ercx_prober **probers)
 		ercx_prober_free(probers[p]);
 		probers[p] = NULL;
 	}
-}
-
-/**
- * ercx_probe_ok() - the probes' verdict on a path
- * @en: the namespace's state
- * @p: the path, %ERCX_PATH_ER or %ERCX_PATH_VPN
- *
- * Context: en->lock held.
- * Return: true when the probes answer or the path does not probe.
- */
-bool ercx_probe_ok(struct ercx_net *en, int p)
-{
-	lockdep_assert_held(&en->lock);
-	return !en->prober[p] || en->prober[p]->up;
 }
 
 /**
