@@ -204,7 +204,9 @@ enum ercx_mcgrp {
 	ERCX_MCGRP_EVENTS_ID,
 };
 
-/* main.c */
+/* netns.c */
+int ercx_netns_init(void);
+void ercx_netns_exit(void);
 struct ercx_net *ercx_net(const struct net *net);
 int ercx_net_setup(struct ercx_net *en, struct netlink_ext_ack *extack);
 

@@ -12,7 +12,6 @@
 #include <net/sock.h>
 
 #include "ercoexist.h"
-#include "compat.h"
 
 static struct genl_family ercx_genl_family;
 
@@ -580,7 +579,6 @@ int ercx_genl_init(void)
 {
 	int err;
 
-	ERCX_SET_RESV_START_OP(&ercx_genl_family, 0);
 	err = genl_register_family(&ercx_genl_family);
 	if (err)
 		return err;
