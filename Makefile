@@ -11,7 +11,8 @@
 #                   (benchmarks/README.md); results in benchmarks/results/
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel,
 #                   kernel-doc -Wall and a kernel-doc comment on every
-#                   non-static kernel function
+#                   non-static kernel function, no circle of calls between
+#                   the kernel files
 #   make fuzz       the core's libFuzzer targets (MSS rewrite, prefix table),
 #                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,

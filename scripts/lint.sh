@@ -4,7 +4,8 @@
 # Kernel code quality gates, on every installed kernel we test on:
 #   checkpatch.pl --strict, sparse (C=1) and W=1, each with zero findings;
 #   kernel-doc -Wall clean, and a kernel-doc comment on every non-static
-#   function (kernel-doc itself does not report missing ones).
+#   function (kernel-doc itself does not report missing ones); no circle of
+#   calls between the kernel files (scripts/kmod-callgraph.py).
 # Prints TAP; exits non-zero when a gate fails.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +58,9 @@ for kdir in $(ls -d /usr/src/linux-headers-6.1.0-*-amd64 2>/dev/null | sort -V |
 	# Any compiler or sparse diagnostic is a finding.
 	if [ $rc -eq 0 ] && grep -Eq 'warning:|error:' "$b/build.log"; then rc=1; fi
 	tap $rc "W=1 and sparse clean on $kver" "$b/build.log"
+	# the kernel files form layers: no circle of calls between them
+	"$top/scripts/kmod-callgraph.py" "$b/kmod" > "$b/callgraph.log" 2>&1
+	tap $? "kernel files call each other in layers, no circle ($kver)" "$b/callgraph.log"
 done
 
 echo "1..$n"
