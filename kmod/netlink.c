@@ -231,6 +231,18 @@ static struct sk_buff *ercx_reply_new(struct genl_info *info, u8 cmd,
 	return msg;
 }
 
+/* Send the reply ercx_reply_new() started, or drop it on error @err */
+static int ercx_reply_send(struct genl_info *info, struct sk_buff *msg,
+			   void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 /* ---- Commands ---- */
 
 static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
@@ -306,19 +318,9 @@ static int ercx_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&en->lock);
 	pol = ercx_policy_locked(en);
-	if (!pol) {
-		mutex_unlock(&en->lock);
-		nlmsg_free(msg);
-		return ercx_no_policy(info);
-	}
-	err = ercx_put_policy(msg, en, pol, NULL);
+	err = pol ? ercx_put_policy(msg, en, pol, NULL) : ercx_no_policy(info);
 	mutex_unlock(&en->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return ercx_reply_send(info, msg, hdr, err);
 }
 
 static int ercx_nl_status_get(struct sk_buff *skb, struct genl_info *info)
@@ -353,12 +355,7 @@ static int ercx_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	err = 0;
 out:
 	mutex_unlock(&en->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return ercx_reply_send(info, msg, hdr, err);
 }
 
 static int ercx_put_prefix(struct sk_buff *skb, const struct ercx_policy *pol,
@@ -434,11 +431,24 @@ static int ercx_nl_prefix_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret;
 }
 
-static int ercx_nl_failover(struct sk_buff *skb, struct genl_info *info)
+/* FAILOVER and AUTO: the operator's mode, when there is a policy */
+static int ercx_nl_set_mode(struct genl_info *info, u8 mode, u8 reason)
 {
 	struct ercx_net *en = ercx_net(genl_info_net(info));
-	u8 mode;
 	int err;
+
+	mutex_lock(&en->lock);
+	if (ercx_policy_locked(en))
+		err = ercx_paths_set_mode(en, mode, reason);
+	else
+		err = ercx_no_policy(info);
+	mutex_unlock(&en->lock);
+	return err;
+}
+
+static int ercx_nl_failover(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 mode;
 
 	if (GENL_REQ_ATTR_CHECK(info, ERCX_A_PATH)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
@@ -447,28 +457,12 @@ static int ercx_nl_failover(struct sk_buff *skb, struct genl_info *info)
 	}
 	mode = nla_get_u8(info->attrs[ERCX_A_PATH]) == ERCX_PATH_VPN ?
 	       ERCX_MODE_FORCED_VPN : ERCX_MODE_FORCED_ER;
-
-	mutex_lock(&en->lock);
-	if (ercx_policy_locked(en))
-		err = ercx_paths_set_mode(en, mode, ERCX_REASON_OPERATOR);
-	else
-		err = ercx_no_policy(info);
-	mutex_unlock(&en->lock);
-	return err;
+	return ercx_nl_set_mode(info, mode, ERCX_REASON_OPERATOR);
 }
 
 static int ercx_nl_auto(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ercx_net *en = ercx_net(genl_info_net(info));
-	int err;
-
-	mutex_lock(&en->lock);
-	if (ercx_policy_locked(en))
-		err = ercx_paths_set_mode(en, ERCX_MODE_AUTO, ERCX_REASON_AUTO);
-	else
-		err = ercx_no_policy(info);
-	mutex_unlock(&en->lock);
-	return err;
+	return ercx_nl_set_mode(info, ERCX_MODE_AUTO, ERCX_REASON_AUTO);
 }
 
 static int ercx_nl_flush(struct sk_buff *skb, struct genl_info *info)
