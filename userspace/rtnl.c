@@ -39,12 +39,14 @@ struct found {
 	bool has_mark, has_mask, has_prio, has_pref, has_oif;
 	uint8_t gw[16];
 	int gwlen;
-	uint8_t dst_len, scope, type;
+	uint8_t dst[16];
+	uint8_t dst_len, scope, type, proto;
 };
 
 struct foundlist {
 	struct found *v;
 	size_t n, cap;
+	bool foreign;	/* collect what is not ours instead */
 };
 
 static int push_found(struct foundlist *l, const struct found *f)
@@ -109,7 +111,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 	}
-	if (ours && push_found(data, &f))
+	if (ours != ((struct foundlist *)data)->foreign && push_found(data, &f))
 		return MNL_CB_ERROR;
 	return MNL_CB_OK;
 }
@@ -124,9 +126,11 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (!nl_payload_ok(nlh, sizeof(*rtm)))
 		return MNL_CB_ERROR;
-	if (rtm->rtm_protocol != RTPROT_ERCOEXIST)
+	if ((rtm->rtm_protocol == RTPROT_ERCOEXIST) ==
+	    ((struct foundlist *)data)->foreign)
 		return MNL_CB_OK;
 	memset(&f, 0, sizeof(f));
+	f.proto = rtm->rtm_protocol;
 	f.family = rtm->rtm_family;
 	f.table = rtm->rtm_table;
 	f.dst_len = rtm->rtm_dst_len;
@@ -159,6 +163,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 				f.gwlen = len;
 			}
 			break;
+		case RTA_DST:
+			if (len == 4 || len == 16)
+				memcpy(f.dst, mnl_attr_get_payload(a), len);
+			break;
 		}
 	}
 	if (push_found(data, &f))
@@ -174,7 +182,7 @@ static int dump(struct nl *nl, uint16_t type, struct foundlist *l)
 	int err, tries;
 
 	for (tries = 0; tries < 5; tries++) {
-		l->n = 0;
+		l->n = 0;	/* a dump interrupted by a change starts over */
 		nlh = mnl_nlmsg_put_header(buf);
 		nlh->nlmsg_type = type;
 		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -586,6 +594,72 @@ static int gw_on_link(struct nl *nl, const struct cfg_path *p, uint8_t family,
 	return -1;
 }
 
+/*
+ * A path's table and mark must be ours alone: a table that already holds
+ * someone else's routes (a routing daemon's, an admin's) would mix them
+ * into the path, and a rule of someone else's on the path's mark or table
+ * would take the path's packets first or use the table for its own.
+ */
+static int tables_marks_free(struct nl *nl, const struct config *c,
+			     const struct cfg_path *const paths[3],
+			     const char *const sect[3])
+{
+	struct foundlist rules = { .foreign = true }, routes = { .foreign = true };
+	int ret = EXIT_OK, i;
+	size_t k;
+
+	if (dump(nl, RTM_GETRULE, &rules) || dump(nl, RTM_GETROUTE, &routes)) {
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	for (i = 0; i < 3; i++) {
+		const struct cfg_path *p = paths[i];
+		char a[INET6_ADDRSTRLEN];
+
+		if (!p->dev[0] || !p->table)
+			continue;
+		for (k = 0; k < routes.n; k++) {
+			const struct found *f = &routes.v[k];
+
+			if (f->table != p->table)
+				continue;
+			inet_ntop(f->family, f->dst, a, sizeof(a));
+			fprintf(stderr, "%s:%d: [%s] Table %u already holds a route ercoexist did not install (%s/%u proto %u): give the path a table of its own\n",
+				c->name, p->table_line ? p->table_line : c->section_line[i],
+				sect[i], p->table, f->dst_len ? a : "default",
+				f->dst_len, f->proto);
+			ret = EXIT_USAGE;
+			break;
+		}
+		for (k = 0; k < rules.n; k++) {
+			const struct found *f = &rules.v[k];
+			const char *why = NULL;
+
+			if (f->table == p->table)
+				why = "looks up the path's table";
+			else if (f->has_mark && f->mark &&
+				 (f->mark & c->fwmask) == p->fwmark)
+				why = "matches the path's mark";
+			if (!why)
+				continue;
+			fprintf(stderr, "%s:%d: [%s] an ip %s rule ercoexist did not install (pref %u, fwmark 0x%x, table %u) %s: remove it or choose another %s\n",
+				c->name,
+				f->table == p->table ?
+				(p->table_line ? p->table_line : c->section_line[i]) :
+				(p->fwmark_line ? p->fwmark_line : c->section_line[i]),
+				sect[i], fam_flag(f->family), f->pref, f->mark,
+				f->table, why,
+				f->table == p->table ? "Table" : "FwMark");
+			ret = EXIT_USAGE;
+			break;
+		}
+	}
+out:
+	free(rules.v);
+	free(routes.v);
+	return ret;
+}
+
 int rtnl_check(const struct config *c)
 {
 	const struct cfg_path *paths[3] = { &c->er, &c->vpn, &c->underlay };
@@ -621,6 +695,9 @@ int rtnl_check(const struct config *c)
 			ret = EXIT_USAGE;
 		}
 	}
+	r = tables_marks_free(&nl, c, paths, sect);
+	if (r && (!ret || r == EXIT_REFUSED))
+		ret = r;
 	nl_close(&nl);
 	return ret;
 }

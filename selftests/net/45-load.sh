@@ -10,7 +10,11 @@
 #    exit 2, and showconf, ip rule, the tables' routes and the traffic are
 #    exactly as before (the site still goes by the VPN);
 #  - the same B without the fault loads, and gw sends the site by er0: the
-#    refused load above would have changed something.
+#    refused load above would have changed something;
+#  - a path table that already holds a route ercoexist did not install
+#    (proto static in table 120), and a rule of someone else's on the ER
+#    mark: each refused with exit 1 and FILE:LINE (the Table line, the
+#    [ExpressRoute] line) before anything changed.
 DIR=$(dirname "$(readlink -f "$0")")
 # shellcheck source=selftests/net/lib.sh
 . "$DIR/lib.sh"
@@ -52,7 +56,7 @@ same_state() {
 	fi
 }
 
-tap_plan 14
+tap_plan 18
 topo_setup
 tap_result $? "topology up"
 gcc -shared -fPIC -o "$W/nlfault.so" "$ERCX_REPO/selftests/lib/nlfault.c" -ldl
@@ -101,5 +105,29 @@ tap_result $? "B: gw now sends $SITE4 by er0 ($PATH_DETAIL)"
 # 4. back to A: nothing of B is left
 ctl load "$TOPO_CONF" >/dev/null 2>&1
 same_state "A loaded again"
+
+# 5. tables and marks someone else uses: refused before anything changes
+nsx gw ip -4 route add 192.0.2.0/24 dev er0 table 120 proto static
+line=$(grep -n '^Table = 120$' "$W/b.conf" | cut -d: -f1)
+nsx gw "$ERCX_CTL" load "$W/b.conf" >"$W/out" 2>"$W/err"
+rc=$?
+sed 's/^/# /' "$W/err"
+[ $rc -eq 1 ] &&
+	grep -q "^$W/b.conf:$line: \[ExpressRoute\] Table 120 already holds a route ercoexist did not install (192.0.2.0/24 proto 4)" "$W/err"
+tap_result $? "ER Table 120 holding a static route: refused with exit 1 and FILE:LINE (rc $rc)"
+same_state "after the refused table"
+nsx gw ip -4 route del 192.0.2.0/24 dev er0 table 120 proto static
+
+nsx gw ip -4 rule add fwmark 0xe10000/0xff0000 lookup main pref 500
+state "$W/before"
+line=$(grep -n '^\[ExpressRoute\]' "$TOPO_CONF" | head -n 1 | cut -d: -f1)
+nsx gw "$ERCX_CTL" load "$TOPO_CONF" >"$W/out" 2>"$W/err"
+rc=$?
+sed 's/^/# /' "$W/err"
+[ $rc -eq 1 ] &&
+	grep -q "^$TOPO_CONF:$line: \[ExpressRoute\] an ip -4 rule ercoexist did not install (pref 500, fwmark 0xe10000, table 254) matches the path's mark" "$W/err"
+tap_result $? "a rule of someone else's on the ER mark: refused with exit 1 and FILE:LINE (rc $rc)"
+same_state "after the refused mark"
+nsx gw ip -4 rule del pref 500
 
 tap_end
