@@ -71,6 +71,14 @@ run check ../examples/ercoexist.conf
 [ $rc -eq 0 ]
 ok $? "check accepts examples/ercoexist.conf"
 
+# The admin guide shows examples/keepalived.conf whole: the same lines
+guide=../../Documentation/admin-guide.rst
+sed -n '/^\.\. begin: userspace\/examples\/keepalived.conf$/,/^\.\. end: userspace\/examples\/keepalived.conf$/p' "$guide" |
+	sed -e '1,/^::$/d' -e '$d' | sed -e 's/^  //' | sed -e '/./,$!d' |
+	sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}' >"$T/out"
+[ -s "$T/out" ] && diff -u ../examples/keepalived.conf "$T/out" >"$T/err"
+ok $? "the admin guide's keepalived.conf is examples/keepalived.conf"
+
 for f in fixtures/bad-*.conf; do
 	run check "$f"
 	[ $rc -eq 1 ] && diff -u "${f%.conf}.err" "$T/err" >/dev/null
