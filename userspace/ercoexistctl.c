@@ -29,6 +29,7 @@ static const struct {
 	{ "auto", cmd_auto, "auto                       return to automatic selection (failback rules apply)" },
 	{ "monitor", cmd_monitor, "monitor [--count N]        print events as they happen (JSON: one object per line)" },
 	{ "flush", cmd_flush, "flush                      remove the policy, its routes and rules" },
+	{ "health", cmd_health, "health [-q] [--path P]     exit 0 if a path (any, er, vpn) is usable now, else 4" },
 };
 
 static void usage(FILE *f)
@@ -39,7 +40,8 @@ static void usage(FILE *f)
 		"                    [-h|--help] COMMAND [--help]\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
-	fprintf(f, "Exit status: 0 ok, 1 usage or config error, 2 kernel refused, 3 module not loaded.\n");
+	fprintf(f, "Exit status: 0 ok, 1 usage or config error, 2 kernel refused, 3 module not loaded,\n"
+		"4 unhealthy (health).\n");
 }
 
 /* "Usage: ercoexistctl SYNTAX" and the description under it */

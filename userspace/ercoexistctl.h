@@ -17,6 +17,7 @@
 #define EXIT_USAGE	1	/* usage or config error */
 #define EXIT_REFUSED	2	/* the kernel refused (extack printed) */
 #define EXIT_NOMODULE	3	/* the ercoexist family is not registered */
+#define EXIT_UNHEALTHY	4	/* health: no usable path, or no policy */
 
 struct globals {
 	bool json;
@@ -43,5 +44,6 @@ int cmd_failover(int argc, char **argv);
 int cmd_auto(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
+int cmd_health(int argc, char **argv);
 
 #endif

@@ -8,13 +8,16 @@
   tcpstream.py send HOST PORT SECS send 8 KiB every 10 ms, SECS * 100 times;
                                    print the MSS of the connection (TCP_MAXSEG),
                                    then "streaming" once the first second's
-                                   100 are sent
+                                   100 are sent; SIGTERM ends the stream
+                                   early (a clean close); last, print
+                                   "sent BYTES"
   tcpstream.py gap LOG T0 [T1]     from a recv LOG: bytes received in the
                                    second after T0, the first time after T0
                                    when data arrived, and the longest time
                                    without data in [T0, T1]
 """
 
+import signal
 import socket
 import sys
 import time
@@ -43,12 +46,18 @@ def recv(port, log):
 
 
 def send(host, port, secs):
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     s = socket.create_connection((host, port), timeout=30)
     print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG), flush=True)
     chunk = b'x' * 8192
     nxt = time.monotonic()
+    sent = 0
     for i in range(int(secs * 100)):
+        if stop:
+            break
         s.sendall(chunk)
+        sent += len(chunk)
         if i == 99:
             print('streaming', flush=True)
         nxt += 0.01
@@ -57,6 +66,7 @@ def send(host, port, secs):
             time.sleep(d)
     s.shutdown(socket.SHUT_WR)
     s.close()
+    print('sent %d' % sent, flush=True)
 
 
 def gap(log, t0, t1):

@@ -6,7 +6,7 @@ _ercoexistctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local cmds="load check showconf status get failover auto monitor flush"
+	local cmds="load check showconf status get failover auto monitor flush health"
 	local globals="-j --json -p --pretty -n --netns -V --version -h --help"
 	if [[ $prev == -n || $prev == --netns ]]; then
 		COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | awk '{print $1}')" -- "$cur"))
@@ -57,6 +57,13 @@ _ercoexistctl()
 	monitor)
 		[[ $prev == --count ]] && return
 		COMPREPLY=($(compgen -W "--count" -- "$cur"))
+		;;
+	health)
+		if [[ $prev == --path ]]; then
+			COMPREPLY=($(compgen -W "any er vpn" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "-q --quiet --path --help" -- "$cur"))
+		fi
 		;;
 	esac
 } &&

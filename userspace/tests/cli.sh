@@ -71,6 +71,14 @@ run check ../examples/ercoexist.conf
 [ $rc -eq 0 ]
 ok $? "check accepts examples/ercoexist.conf"
 
+# The admin guide shows examples/keepalived.conf whole: the same lines
+guide=../../Documentation/admin-guide.rst
+sed -n '/^\.\. begin: userspace\/examples\/keepalived.conf$/,/^\.\. end: userspace\/examples\/keepalived.conf$/p' "$guide" |
+	sed -e '1,/^::$/d' -e '$d' | sed -e 's/^  //' | sed -e '/./,$!d' |
+	sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}' >"$T/out"
+[ -s "$T/out" ] && diff -u ../examples/keepalived.conf "$T/out" >"$T/err"
+ok $? "the admin guide's keepalived.conf is examples/keepalived.conf"
+
 for f in fixtures/bad-*.conf; do
 	run check "$f"
 	[ $rc -eq 1 ] && diff -u "${f%.conf}.err" "$T/err" >/dev/null
@@ -137,7 +145,7 @@ run check --help
 ok $? "check --help: usage on stdout, exit 0"
 
 # Every command: COMMAND --help prints its usage on stdout and exits 0
-for c in load check showconf status get failover auto monitor flush; do
+for c in load check showconf status get failover auto monitor flush health; do
 	run "$c" --help
 	[ $rc -eq 0 ] && grep -q "^Usage: ercoexistctl $c\b" "$T/out" && [ ! -s "$T/err" ]
 	ok $? "$c --help: usage on stdout, exit 0"
@@ -407,6 +415,18 @@ run status extra
 [ $rc -eq 1 ]
 ok $? "status with an extra argument: exit 1"
 
+run health extra
+[ $rc -eq 1 ] && grep -qx "Usage: ercoexistctl health \[-q|--quiet\] \[--path any|er|vpn\]" "$T/err" && [ ! -s "$T/out" ]
+ok $? "health with an extra argument: usage on stderr, exit 1"
+
+run health --path internet
+[ $rc -eq 1 ] && grep -q "^Usage: ercoexistctl health" "$T/err"
+ok $? "health --path internet: usage, exit 1"
+
+run health --help
+grep -q "4 when not" "$T/out"
+ok $? "health --help names its exit status 4"
+
 # Without the module (the host cannot load it) the family is missing.
 if [ -d /sys/module/ercoexist ]; then
 	skip "status without the module: exit 3" "the ercoexist module is loaded"
@@ -420,6 +440,17 @@ else
 		[ $rc -eq 3 ]
 		ok $? "$c without the module: exit 3"
 	done
+	# a keepalived track script: non-zero, one line on stderr; -q: silent
+	run health --path er
+	[ $rc -eq 3 ] && [ ! -s "$T/out" ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+		grep -qx "ercoexistctl: the ercoexist module is not loaded (modprobe ercoexist)" "$T/err"
+	ok $? "health without the module: exit 3, the hint as its one line on stderr"
+	run health -q
+	[ $rc -eq 3 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]
+	ok $? "health -q without the module: exit 3, nothing printed"
+	run -j health --quiet
+	[ $rc -eq 3 ] && [ ! -s "$T/err" ]
+	ok $? "-j health --quiet without the module: exit 3, nothing on stderr"
 fi
 
 echo "1..$n"
