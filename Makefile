@@ -9,6 +9,10 @@
 #                   the VM (not part of check): RUNS=10
 #                   CASES="carrier down blackhole switch" KERNEL=6.12 ...
 #                   (benchmarks/README.md); results in benchmarks/results/
+#   make bench-lookup  the prefix table's lookup cost against N on the host
+#                   (ns, callgrind instructions and cache misses) against a
+#                   plain radix tree, no VM (not part of check); results in
+#                   benchmarks/results/lookup.*
 #   make lint       checkpatch --strict, sparse and W=1 on every installed kernel,
 #                   kernel-doc -Wall and a kernel-doc comment on every
 #                   non-static kernel function, no circle of calls between
@@ -32,7 +36,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
 .PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
-	install bench-failover fuzz dkms-install dkms-remove
+	install bench-failover bench-lookup fuzz dkms-install dkms-remove
 
 all: kmod userspace
 
@@ -63,6 +67,10 @@ BENCH_VARS := RUNS CASES SYSTEMS PROBE_INTERVALS PROBE_MULT RATE PRE DOWN POST \
 	TCP_RUNS TCP_RATE FRR_FAST_MS KERNEL NO_DEPS
 bench-failover:
 	$(TOP)/benchmarks/run.sh $(foreach v,$(BENCH_VARS),$(if $($(v)),'$(v)=$($(v))'))
+
+# On the host, no VM; SIZES="10 1000" RUNS=7 L=1000000 CG_L=100000 DISTS=bgp
+bench-lookup:
+	$(TOP)/benchmarks/lookup.sh
 
 lint:
 	$(TOP)/scripts/lint.sh

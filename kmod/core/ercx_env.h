@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/bitops.h>
+#include <linux/build_bug.h>	/* static_assert() */
 #include <linux/sched.h>
 #include <asm/byteorder.h>
 
@@ -74,6 +75,7 @@ static inline __be32 ercx_cpu_to_be32(u32 x)
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <assert.h>		/* static_assert() */
 #include <linux/types.h>	/* __u8 .. __u64, __be16, __be32 */
 
 typedef __u8 u8;

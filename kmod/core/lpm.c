@@ -15,9 +15,17 @@
  *
  * One addition to Poptrie: where only one prefix lies below a slot, the
  * slot does not get a chain of nodes down to that prefix's length but a
- * "single" leaf: that prefix (address and mask) and the answer when it does
- * not match, checked with one masked compare.  Random or sparse prefix sets
- * (every long IPv6 prefix) otherwise cost a node per 6 bits each.
+ * "single" leaf: that prefix (address and length) and the answer when it
+ * does not match, checked with one masked compare.  Random or sparse prefix
+ * sets (every long IPv6 prefix) otherwise cost a node per 6 bits each.
+ *
+ * Layout: a lookup is a chain of dependent loads (direct entry, nodes, leaf,
+ * single), and once the table outgrows the CPU's caches each one that
+ * misses costs a memory access.  So a node's singles are not in an array
+ * of their own but in the leaf array, right after that node's leaves: the
+ * leaf that names a single and the single itself are mostly in the same
+ * cache line.  A single is 6 32-bit words for IPv6, 3 for IPv4, its length
+ * packed above its default leaf (a leaf is at most 2^24, 25 bits).
  *
  * Each prefix also carries its precomputed answer for the four usable-path
  * masks (see ercx_core.h), so a packet does one lookup and a failover
@@ -44,31 +52,33 @@ struct lpm_node {
 	u32 base1;	/* index of the node's first child */
 };
 
-/* The only prefix below a slot (IPv6; IPv4 uses struct lpm_single4) */
-struct lpm_single {
-	u64 hi;		/* address, left-aligned 128 bits */
-	u64 lo;
-	u64 mhi;	/* its mask */
-	u64 mlo;
-	u32 leaf;	/* when it matches: its index + 1 */
-	u32 dflt;	/* when not: the leaf of the slot */
-};
-
-struct lpm_single4 {
-	u32 addr;
-	u32 mask;
-	u32 leaf;
-	u32 dflt;
-};
+/*
+ * A single: the only prefix below a slot, LPM_S6_WORDS (IPv6) or
+ * LPM_S4_WORDS (IPv4) words of the leaf array at the index that its leaf
+ * value (LPM_SINGLE | index) gives:
+ *   IPv6: address bits 127..96, 95..64, 63..32, 31..0, leaf, dflt
+ *   IPv4: address, leaf, dflt
+ * leaf: the prefix's index + 1, the answer when it matches; dflt: the leaf
+ * of the slot when it does not, with the prefix's length minus
+ * LPM_PLEN_BIAS (singles are longer than the direct level) in its top bits
+ * from LPM_PLEN_SHIFT.
+ */
+#define LPM_S6_WORDS		6
+#define LPM_S4_WORDS		3
+#define LPM_PLEN_SHIFT		25
+#define LPM_PLEN_BIAS		(LPM_DIRECT_BITS + 1)
+#define LPM_LEAF_MASK		(BIT(LPM_PLEN_SHIFT) - 1)
+static_assert(ERCX_LPM_MAX_PREFIXES <= LPM_LEAF_MASK,
+	       "a leaf must fit below a single's packed length");
+static_assert(LPM_MAX_BITS - LPM_PLEN_BIAS < (1U << (32 - LPM_PLEN_SHIFT)),
+	       "a single's length must fit in its packed bits");
 
 struct lpm_trie {
 	u32 *direct;	/* LPM_DIRECT_SIZE entries; NULL: no prefix */
 	struct lpm_node *nodes;
-	u32 *leaves;
-	struct lpm_single *singles;	/* IPv6 */
-	struct lpm_single4 *singles4;	/* IPv4 */
+	u32 *leaves;	/* the nodes' leaves, each followed by its singles */
 	u32 nnodes;
-	u32 nleaves;
+	u32 nleaves;	/* words in leaves[], singles included */
 	u32 nsingles;
 	bool v4;
 };
@@ -106,6 +116,9 @@ struct lpm_builder {
 	u32 cap_leaves;
 	u32 nleaves;
 	u32 slots[1U << LPM_STRIDE];
+	/* singles of the node being built, in slot order, with their dflt */
+	const struct lpm_key *pend[1U << LPM_STRIDE];
+	u32 pend_dflt[1U << LPM_STRIDE];
 	u32 stack[LPM_MAX_BITS + 1];
 	struct lpm_run runs[LPM_MAX_DEPTH];
 };
@@ -116,18 +129,27 @@ struct lpm_builder {
 static __always_inline u32 lpm_single(const struct lpm_trie *t, u32 e,
 				      u64 hi, u64 lo, bool v4)
 {
-	const struct lpm_single4 *r4;
-	const struct lpm_single *r;
+	const u32 *w = &t->leaves[e & ~LPM_SINGLE];
+	u32 d, plen;
+	u64 diff;
 
 	if (v4) {
-		r4 = &t->singles4[e & ~LPM_SINGLE];
-		return (((u32)(hi >> 32) ^ r4->addr) & r4->mask) ? r4->dflt :
-								   r4->leaf;
+		/* plen 17..32: a shift of 0..15 */
+		d = w[2];
+		plen = (d >> LPM_PLEN_SHIFT) + LPM_PLEN_BIAS;
+		if (((u32)(hi >> 32) ^ w[0]) >> (32 - plen))
+			return d & LPM_LEAF_MASK;
+		return w[1];
 	}
-	r = &t->singles[e & ~LPM_SINGLE];
-	if (((hi ^ r->hi) & r->mhi) | ((lo ^ r->lo) & r->mlo))
-		return r->dflt;
-	return r->leaf;
+	/* plen 17..128: shifts of 0..47 and 0..63 */
+	d = w[5];
+	plen = (d >> LPM_PLEN_SHIFT) + LPM_PLEN_BIAS;
+	diff = hi ^ ((u64)w[0] << 32 | w[1]);
+	if (plen <= 64)
+		diff >>= 64 - plen;
+	else
+		diff |= (lo ^ ((u64)w[2] << 32 | w[3])) >> (128 - plen);
+	return diff ? d & LPM_LEAF_MASK : w[4];
 }
 
 static __always_inline u32 lpm_walk(const struct lpm_trie *t, u64 hi, u64 lo,
@@ -500,30 +522,36 @@ static inline void lpm_pend_set(struct lpm_node *node, u32 lo, u32 hi,
 	node->leafvec = (u64)dflt << 32 | off;
 }
 
-/* Add a single for key @k with @dflt; returns its leaf value */
+/*
+ * Append a single for key @k (longer than the direct level) with @dflt (a
+ * plain leaf) to the leaf array; returns its leaf value, 0 when the counts
+ * were wrong (cannot happen).
+ */
 static u32 lpm_single_add(struct lpm_builder *b, struct lpm_trie *t,
 			  const struct lpm_key *k, u32 dflt)
 {
-	u32 id = b->nsingles++;
+	u32 at = b->nleaves, nw = t->v4 ? LPM_S4_WORDS : LPM_S6_WORDS;
+	u32 *w = &b->leaves[at];
 
+	if (b->nsingles >= t->nsingles || nw > b->cap_leaves - at ||
+	    k->plen < LPM_PLEN_BIAS || (dflt & ~LPM_LEAF_MASK))
+		return 0;
+	b->nsingles++;
+	b->nleaves += nw;
+	dflt |= (k->plen - LPM_PLEN_BIAS) << LPM_PLEN_SHIFT;
 	if (t->v4) {
-		struct lpm_single4 *r4 = &t->singles4[id];
-
-		r4->addr = k->hi >> 32;
-		r4->mask = lpm_mask_hi(k->plen) >> 32;
-		r4->leaf = k->idx + 1;
-		r4->dflt = dflt;
+		w[0] = k->hi >> 32;
+		w[1] = k->idx + 1;
+		w[2] = dflt;
 	} else {
-		struct lpm_single *r = &t->singles[id];
-
-		r->hi = k->hi;
-		r->lo = k->lo;
-		r->mhi = lpm_mask_hi(k->plen);
-		r->mlo = lpm_mask_lo(k->plen);
-		r->leaf = k->idx + 1;
-		r->dflt = dflt;
+		w[0] = k->hi >> 32;
+		w[1] = (u32)k->hi;
+		w[2] = k->lo >> 32;
+		w[3] = (u32)k->lo;
+		w[4] = k->idx + 1;
+		w[5] = dflt;
 	}
-	return LPM_SINGLE | id;
+	return LPM_SINGLE | at;
 }
 
 /* Build node @id from its pending range; appends its children and leaves. */
@@ -534,7 +562,7 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 	u32 dflt = node->leafvec >> 32, off = (u32)node->leafvec;
 	u64 vector = 0, leafvec = 0, change = 1, m;
 	u32 base1 = b->nnodes, base0 = b->nleaves, i, j, s;
-	u32 prev = 0, c, v;
+	u32 prev = 0, c, v, np = 0;
 	bool have_prev = false, painted = false;
 
 	/*
@@ -566,7 +594,9 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 	/*
 	 * Longer prefixes, grouped by slot (adjacent in sorted order): a
 	 * group of one is a single leaf, a larger one a child node.  Children
-	 * are allocated in slot order.
+	 * are allocated in slot order.  A single's slot holds LPM_SINGLE and
+	 * its number among this node's singles until they are appended after
+	 * the node's leaves.
 	 */
 	for (i = lo; i < hi; i = j) {
 		const struct lpm_key *k = &b->range[i];
@@ -584,9 +614,9 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 					b->slots[c] = dflt;
 				painted = true;
 			}
-			if (b->nsingles >= t->nsingles)
-				return -EINVAL;	/* miscounted: cannot happen */
-			b->slots[s] = lpm_single_add(b, t, k, v);
+			b->pend[np] = k;
+			b->pend_dflt[np] = v;
+			b->slots[s] = LPM_SINGLE | np++;
 			change |= 1ULL << s;
 			if (s + 1 < (1U << LPM_STRIDE))
 				change |= 1ULL << (s + 1);
@@ -621,6 +651,17 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 		have_prev = true;
 	}
 
+	/* The singles, after the leaves; their leaves get their place. */
+	for (i = 0; i < np; i++) {
+		v = lpm_single_add(b, t, b->pend[i], b->pend_dflt[i]);
+		if (!v)
+			return -EINVAL;		/* miscounted: cannot happen */
+		b->pend_dflt[i] = v;
+	}
+	for (i = base0; np && i < base0 + ercx_popcount64(leafvec); i++)
+		if (b->leaves[i] & LPM_SINGLE)
+			b->leaves[i] = b->pend_dflt[b->leaves[i] & ~LPM_SINGLE];
+
 	node->vector = vector;
 	node->leafvec = leafvec;
 	node->base0 = base0;
@@ -632,7 +673,7 @@ static int lpm_build_node(struct lpm_builder *b, struct lpm_trie *t, u32 id)
 static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 			  const struct lpm_key *keys, u32 n)
 {
-	size_t ssize = t->v4 ? sizeof(*t->singles4) : sizeof(*t->singles);
+	u32 sw = t->v4 ? LPM_S4_WORDS : LPM_S6_WORDS;
 	u64 nnodes, nsingles, nleaves;
 	u32 i, j, s, cnt, id, nlong;
 	u32 *direct;
@@ -647,14 +688,13 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 
 	/*
 	 * Exact node and single counts, and a bound on the leaves: a node has
-	 * one run plus at most two per prefix or single ending in it.
+	 * one run plus at most two per prefix or single ending in it; plus
+	 * the singles' words.
 	 */
 	lpm_count(b, keys, n, &nnodes, &nsingles, &nlong);
-	nleaves = nnodes + 4 * (u64)nlong;
-	if (nnodes >= LPM_SINGLE || nsingles >= LPM_SINGLE ||
-	    nleaves >= LPM_SINGLE ||
-	    nnodes > (size_t)-1 / sizeof(*t->nodes) ||
-	    nsingles > (size_t)-1 / ssize)
+	nleaves = nnodes + 4 * (u64)nlong + sw * nsingles;
+	if (nnodes >= LPM_SINGLE || nleaves >= LPM_SINGLE ||
+	    nnodes > (size_t)-1 / sizeof(*t->nodes))
 		return -ENOMEM;
 	t->nnodes = nnodes;
 	t->nsingles = nsingles;
@@ -664,19 +704,14 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 		return -ENOMEM;
 	if (nnodes) {
 		t->nodes = ercx_alloc(nnodes * sizeof(*t->nodes));
+		if (!t->nodes)
+			return -ENOMEM;
+	}
+	if (nleaves) {
 		b->leaves = ercx_alloc(nleaves * sizeof(*b->leaves));
-		if (!t->nodes || !b->leaves)
+		if (!b->leaves)
 			return -ENOMEM;
 		b->cap_leaves = nleaves;
-	}
-	if (nsingles && t->v4) {
-		t->singles4 = ercx_alloc(nsingles * ssize);
-		if (!t->singles4)
-			return -ENOMEM;
-	} else if (nsingles) {
-		t->singles = ercx_alloc(nsingles * ssize);
-		if (!t->singles)
-			return -ENOMEM;
 	}
 
 	/* Prefixes of /16 or shorter: expand over the direct entries. */
@@ -700,9 +735,9 @@ static int lpm_build_trie(struct lpm_builder *b, struct lpm_trie *t,
 		while (j < n && keys[j].hi >> (64 - LPM_DIRECT_BITS) == s)
 			j++;
 		if (j - i == 1) {
-			if (b->nsingles >= t->nsingles)
-				return -EINVAL;	/* miscounted: cannot happen */
 			direct[s] = lpm_single_add(b, t, &keys[i], direct[s]);
+			if (!direct[s])
+				return -EINVAL;	/* miscounted: cannot happen */
 			continue;
 		}
 		if (b->nnodes >= t->nnodes)
@@ -808,8 +843,6 @@ void ercx_lpm_free(struct ercx_lpm *lpm)
 		ercx_free(lpm->trie[f].direct);
 		ercx_free(lpm->trie[f].nodes);
 		ercx_free(lpm->trie[f].leaves);
-		ercx_free(lpm->trie[f].singles);
-		ercx_free(lpm->trie[f].singles4);
 	}
 	ercx_free(lpm->pfx);
 	ercx_free(lpm->answers);
@@ -927,10 +960,7 @@ int ercx_lpm_build(struct ercx_lpm **out, const struct ercx_prefix *pfx,
 		if (t->direct)
 			lpm->mem += LPM_DIRECT_SIZE * sizeof(*t->direct);
 		lpm->mem += (size_t)t->nnodes * sizeof(*t->nodes) +
-			    (size_t)t->nleaves * sizeof(*t->leaves) +
-			    (size_t)t->nsingles * (t->v4 ?
-						   sizeof(*t->singles4) :
-						   sizeof(*t->singles));
+			    (size_t)t->nleaves * sizeof(*t->leaves);
 	}
 	lpm_builder_free(b);
 	*out = lpm;
