@@ -69,9 +69,9 @@ struct lpm_node {
 #define LPM_PLEN_BIAS		(LPM_DIRECT_BITS + 1)
 #define LPM_LEAF_MASK		(BIT(LPM_PLEN_SHIFT) - 1)
 static_assert(ERCX_LPM_MAX_PREFIXES <= LPM_LEAF_MASK,
-	       "a leaf must fit below a single's packed length");
+	      "a leaf must fit below a single's packed length");
 static_assert(LPM_MAX_BITS - LPM_PLEN_BIAS < (1U << (32 - LPM_PLEN_SHIFT)),
-	       "a single's length must fit in its packed bits");
+	      "a single's length must fit in its packed bits");
 
 struct lpm_trie {
 	u32 *direct;	/* LPM_DIRECT_SIZE entries; NULL: no prefix */
