@@ -51,7 +51,7 @@ esp1=$(nft_counter inet inet wire esp_pkts)
 [ $((esp1 - esp0)) -ge 20 ]
 tap_result $? "the Internet router forwarded ESP for it ($((esp1 - esp0)) packets, want >= 20)"
 
-mtu=$(nsx gw cat /sys/class/net/vti0/mtu)
+mtu=$(nsx_sys gw cat /sys/class/net/vti0/mtu)
 [ "$mtu" = "$VPN_MTU" ]
 tap_result $? "vti0 MTU is $VPN_MTU (got $mtu)"
 check "a 1400-byte DF packet crosses the tunnel" \

@@ -239,7 +239,7 @@ nsx er ip link set gw0 netns "$ERCX_NS-er2" up &&
 	ip -n "$ERCX_NS-er2" link set gw0 netns "$ERCX_NS-er" up &&
 	edge_readdress
 tap_result $? "(f) the ER edge's gw0 flapped in single requests (moved to another namespace and up, and back)"
-diag "gw er0 carrier_down_count $(nsx gw cat /sys/class/net/er0/carrier_down_count)"
+diag "gw er0 carrier_down_count $(nsx_sys gw cat /sys/class/net/er0/carrier_down_count)"
 a=$(status_get 'j["active_path"]')
 [ "$a" = vpn ]
 tap_result $? "(f) after the flap: active_path vpn (got $a)"

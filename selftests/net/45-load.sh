@@ -69,7 +69,7 @@ state "$W/before"
 # 1. refused before anything changes: a gateway that cannot be a next hop
 sed "s/^Gateway = $ER_GW4\$/Gateway = 198.51.100.77/" "$TOPO_CONF" >"$W/offlink.conf"
 line=$(grep -n '^Gateway = 198.51.100.77$' "$W/offlink.conf" | cut -d: -f1)
-nsx gw "$ERCX_CTL" load "$W/offlink.conf" >"$W/out" 2>"$W/err"
+ctl load "$W/offlink.conf" >"$W/out" 2>"$W/err"
 rc=$?
 sed 's/^/# /' "$W/err"
 [ $rc -eq 1 ] &&
@@ -93,7 +93,7 @@ same_state "after B failed half-way"
 expect_path "after B failed: $SITE4 still goes by the VPN" "$SITE4" vpn
 
 # 3. the control: B itself loads and changes what the failure kept
-nsx gw "$ERCX_CTL" load "$W/b.conf" >/dev/null 2>"$W/err"
+ctl load "$W/b.conf" >/dev/null 2>"$W/err"
 tap_result $? "B without the fault loads"
 nsx gw ip -4 route show table 120 proto 0xe5 | grep -q "^default via $ER_GW4 dev er0"
 tap_result $? "B: table 120 has the ER default route"
@@ -109,7 +109,7 @@ same_state "A loaded again"
 # 5. tables and marks someone else uses: refused before anything changes
 nsx gw ip -4 route add 192.0.2.0/24 dev er0 table 120 proto static
 line=$(grep -n '^Table = 120$' "$W/b.conf" | cut -d: -f1)
-nsx gw "$ERCX_CTL" load "$W/b.conf" >"$W/out" 2>"$W/err"
+ctl load "$W/b.conf" >"$W/out" 2>"$W/err"
 rc=$?
 sed 's/^/# /' "$W/err"
 [ $rc -eq 1 ] &&
@@ -121,7 +121,7 @@ nsx gw ip -4 route del 192.0.2.0/24 dev er0 table 120 proto static
 nsx gw ip -4 rule add fwmark 0xe10000/0xff0000 lookup main pref 500
 state "$W/before"
 line=$(grep -n '^\[ExpressRoute\]' "$TOPO_CONF" | head -n 1 | cut -d: -f1)
-nsx gw "$ERCX_CTL" load "$TOPO_CONF" >"$W/out" 2>"$W/err"
+ctl load "$TOPO_CONF" >"$W/out" 2>"$W/err"
 rc=$?
 sed 's/^/# /' "$W/err"
 [ $rc -eq 1 ] &&

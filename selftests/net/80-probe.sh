@@ -127,7 +127,7 @@ tap_result $? "(a) the ER edge sees the IPv4 and IPv6 probes ($p4, $p6)"
 expect_path "(a) baseline: IPv4 $AZ4 leaves by ER" "$AZ4" er
 
 : >"$MON_OUT"
-nsx gw "$ERCX_CTL" -j monitor >"$MON_OUT" 2>&1 &
+"$ERCX_CTL" -n "$ERCX_NS-gw" -j monitor >"$MON_OUT" 2>&1 &
 MON_PID=$!
 sleep 0.5
 

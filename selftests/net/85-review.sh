@@ -188,7 +188,7 @@ tap_result $? "a 100,000-prefix policy loaded from a user namespace is charged t
 
 # ---- (d) D5: rmmod while 10 ms probes flap and a listener takes events
 policy_load er_probe=10ms er_mult=3 failback=0 >/dev/null
-nsx gw "$ERCX_CTL" monitor -j >/dev/null 2>&1 &
+"$ERCX_CTL" -n "$ERCX_NS-gw" monitor -j >/dev/null 2>&1 &
 MON_PID=$!
 for _ in 1 2 3; do
 	blackhole on

@@ -356,7 +356,7 @@ ip -n "$ERCX_NS-pol" link add d-vpn type dummy
 ip -n "$ERCX_NS-pol" link set d-er up
 ip -n "$ERCX_NS-pol" link set d-vpn up
 ip -n "$ERCX_NS-pol" addr add 192.0.2.2/30 dev d-er
-nsx pol "$ERCX_CTL" load "$W/dummy.conf" >/dev/null 2>&1
+"$ERCX_CTL" -n "$ERCX_NS-pol" load "$W/dummy.conf" >/dev/null 2>&1
 ip netns del "$ERCX_NS-gw"
 tap_result $? "ip netns del of a namespace holding a policy"
 sleep 2

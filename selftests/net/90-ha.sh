@@ -372,7 +372,7 @@ states_since() { tail -n +"$(($2 + 1))" "$W/states/gw$1" 2>/dev/null | awk '{ pr
 counters() {
 	local g er vpn
 	for g in gw1 gw2; do
-		nsx $g cat /sys/class/net/er0/statistics/tx_packets \
+		nsx_sys $g cat /sys/class/net/er0/statistics/tx_packets \
 			/sys/class/net/vti0/statistics/tx_packets 2>/dev/null | tr '\n' ' '
 	done
 	er=$(nsx er nft list counters table inet ha 2>/dev/null | awk '$1 == "packets" { printf "%s ", $2 }')
@@ -409,7 +409,7 @@ stream_via() {
 }
 
 health() {	# GW ARGS...: ercoexistctl health in GW; sets H_RC, H_ERR, H_OUT
-	H_OUT=$(nsx "$1" "$ERCX_CTL" health "${@:2}" 2>"$W/health.err")
+	H_OUT=$("$ERCX_CTL" -n "$ERCX_NS-$1" health "${@:2}" 2>"$W/health.err")
 	H_RC=$?
 	H_ERR=$(cat "$W/health.err")
 }
@@ -522,8 +522,8 @@ fi
 for n in 1 2; do
 	gw_conf $n >"$W/gw$n.conf"
 done
-nsx gw1 "$ERCX_CTL" load "$W/gw1.conf" >/dev/null &&
-	nsx gw2 "$ERCX_CTL" load "$W/gw2.conf" >/dev/null
+"$ERCX_CTL" -n "$ERCX_NS-gw1" load "$W/gw1.conf" >/dev/null &&
+	"$ERCX_CTL" -n "$ERCX_NS-gw2" load "$W/gw2.conf" >/dev/null
 tap_result $? "ercoexistctl load on gw1 and on gw2 (the same policy, their own devices)"
 wait_until "$WAIT" sh -c "ip netns exec $ERCX_NS-gw1 $ERCX_CTL health -q && ip netns exec $ERCX_NS-gw2 $ERCX_CTL health -q"
 health gw1
@@ -532,7 +532,7 @@ health gw2
 [ "$h1" = "0 '' ''" ] && [ "$H_RC" = 0 ] && [ -z "$H_OUT$H_ERR" ]
 tap_result $? "health on gw1 and gw2: exit 0, nothing printed (gw1: $h1; gw2: $H_RC '$H_OUT' '$H_ERR')"
 
-health_is() { nsx "$1" "$ERCX_CTL" health -q "${@:3}"; [ $? = "$2" ]; }
+health_is() { "$ERCX_CTL" -n "$ERCX_NS-$1" health -q "${@:3}"; [ $? = "$2" ]; }
 if [ "$LAN_OK" = 0 ]; then
 	diag "$(uname -r) has no bridge (CONFIG_BRIDGE): no LAN segment, no VRRP; ercoexist and health on both gateways"
 	hole er gw1 add && hole vpn gw1 add
@@ -550,7 +550,7 @@ if [ "$LAN_OK" = 0 ]; then
 	wait_until "$WAIT" health_is gw1 0
 	tap_result $? "(b) gw1's paths back: health exits 0"
 	hole er gw1 add
-	wait_status_gw1() { [ "$(nsx gw1 "$ERCX_CTL" -j status | json_get 'j["active_path"]')" = "$1" ]; }
+	wait_status_gw1() { [ "$("$ERCX_CTL" -n "$ERCX_NS-gw1" -j status | json_get 'j["active_path"]')" = "$1" ]; }
 	wait_until "$WAIT" wait_status_gw1 vpn
 	tap_result $? "(e) ER black hole on gw1: gw1's active path is its VPN"
 	health gw1
@@ -645,7 +645,7 @@ tap_result $? "(d) no flapping: gw1 FAULT BACKUP MASTER, gw2 MASTER BACKUP, gw1 
 n1=$(nstates 1) n2=$(nstates 2)
 mark "(e) gw1 ER fails"
 hole er gw1 add
-wait_status_gw1() { [ "$(nsx gw1 "$ERCX_CTL" -j status | json_get 'j["active_path"]')" = "$1" ]; }
+wait_status_gw1() { [ "$("$ERCX_CTL" -n "$ERCX_NS-gw1" -j status | json_get 'j["active_path"]')" = "$1" ]; }
 wait_until "$WAIT" wait_status_gw1 vpn
 tap_result $? "(e) ER black hole on gw1: gw1's active path is its VPN"
 health gw1

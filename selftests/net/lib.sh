@@ -138,15 +138,33 @@ require_module_and_ctl() {
 
 nsname() { echo "$ERCX_NS-$1"; }
 
-# nsx NS CMD...: run CMD in the topology's namespace NS (onprem, gw, ...)
+# nsx NS CMD...: run CMD in the topology's namespace NS (onprem, gw, ...).
+# Only the network namespace changes (nsenter), not the mount namespace:
+# /sys keeps showing the initial namespace's devices, so what reads
+# /sys/class/net goes through nsx_sys.  `ip netns exec` (a mount namespace
+# and a fresh sysfs per call) costs twice a process start, about half a
+# second on the debug kernel, and the suites make thousands of these calls.
+# ip itself is asked with -n: one process, not two.
 nsx() {
+	local ns=$ERCX_NS-$1
+	shift
+	if [ "$1" = ip ]; then
+		shift
+		ip -n "$ns" "$@"
+	else
+		nsenter --net="/run/netns/$ns" "$@"
+	fi
+}
+
+# nsx_sys NS CMD...: CMD in NS with the namespace's own /sys
+nsx_sys() {
 	local ns=$1
 	shift
 	ip netns exec "$ERCX_NS-$ns" "$@"
 }
 
-ctl() {	# ercoexistctl in the gw namespace
-	nsx gw "$ERCX_CTL" "$@"
+ctl() {	# ercoexistctl in the gw namespace (-n: its own /sys, for check)
+	"$ERCX_CTL" -n "$ERCX_NS-gw" "$@"
 }
 
 ns_create() {	# NAME
@@ -183,9 +201,21 @@ veth() {
 
 # ---------------------------------------------------------------- counters
 
-# dev_stat NS DEV STAT: e.g. dev_stat gw er0 tx_packets
+# dev_stat NS DEV STAT: e.g. dev_stat gw er0 tx_packets; the rx_ and tx_
+# bytes, packets, errors and dropped from /proc/net/dev (the namespace's
+# own, with no sysfs to mount), the others from sysfs
 dev_stat() {
-	nsx "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null || echo 0
+	case "$3" in
+	[rt]x_bytes | [rt]x_packets | [rt]x_errors | [rt]x_dropped)
+		nsx "$1" awk -v dev="$2" -v stat="$3" '
+			BEGIN { split("bytes packets errors dropped", f, " ")
+				for (i in f) { col["rx_" f[i]] = i + 1; col["tx_" f[i]] = i + 9 } }
+			{ sub(/:/, " ") }
+			$1 == dev { print $(col[stat]); found = 1; exit }
+			END { if (!found) print 0 }' /proc/net/dev 2>/dev/null || echo 0 ;;
+	*)
+		nsx_sys "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null || echo 0 ;;
+	esac
 }
 
 # nft_counter NS FAMILY TABLE NAME: the packet count of a named counter

@@ -369,9 +369,9 @@ ping_from() {
 # er0/vti0 tx packets and azure's counters, in two processes (each costs
 # about a second on the debug kernel)
 _path_counts() {
-	local d=/sys/class/net t er vti er4=0 er6=0 vpn4=0 vpn6=0 name n
-	t=$(nsx gw awk 'BEGIN { for (i = 1; i < ARGC; i++) { v = 0; if ((getline v < ARGV[i]) <= 0) v = 0; printf "%s ", v } }' \
-		$d/er0/statistics/tx_packets $d/vti0/statistics/tx_packets)
+	local t er vti er4=0 er6=0 vpn4=0 vpn6=0 name n
+	t=$(nsx gw awk '{ sub(/:/, " ") } $1 == "er0" { e = $11 } $1 == "vti0" { v = $11 }
+		END { printf "%d %d ", e, v }' /proc/net/dev)
 	while read -r name n; do
 		case "$name" in
 		er4) er4=$n ;; er6) er6=$n ;; vpn4) vpn4=$n ;; vpn6) vpn6=$n ;;
