@@ -418,7 +418,9 @@ unit_setup() {
 	ercoexist)
 		ercx_config "${VARIANT#pi}" || return 1
 		# every probe verdict of the unit: the false probe timeouts
-		nsx gw "$ERCX_CTL" -j monitor >"$BENCH_OUT/ercx-mon/$VARIANT.r$r.json" 2>&1 &
+		# (ip netns exec execs it: $! is the monitor itself)
+		ip netns exec "$ERCX_NS-gw" "$ERCX_CTL" -j monitor \
+			>"$BENCH_OUT/ercx-mon/$VARIANT.r$r.json" 2>&1 &
 		MON_PID=$!
 		;;
 	linux) linux_setup || return 1 ;;
