@@ -64,7 +64,7 @@ demo: deps
 
 # A benchmark, never a pass/fail test: not part of check.
 BENCH_VARS := RUNS CASES SYSTEMS PROBE_INTERVALS PROBE_MULT RATE PRE DOWN POST \
-	TCP_RUNS TCP_RATE FRR_FAST_MS KERNEL NO_DEPS
+	TCP_RUNS TCP_RATE FRR_FAST_MS PEERS KERNEL NO_DEPS TAG LATEST NOTE_FILE
 bench-failover:
 	$(TOP)/benchmarks/run.sh $(foreach v,$(BENCH_VARS),$(if $($(v)),'$(v)=$($(v))'))
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tables and the timeline plot of the failover benchmark.
 
-  analyze.py RAWDIR RESULTSDIR [--tag TAG] [--note TEXT] [--no-latest]
+  analyze.py RAWDIR RESULTSDIR [--tag TAG] [--note TEXT] [--note-file F]
+             [--no-latest] [--keep-raw]
 
 RAWDIR is what benchmarks/failover.sh wrote (info, runs/, tcp/, na/).
 Writes into RESULTSDIR:
@@ -10,13 +11,17 @@ Writes into RESULTSDIR:
   TAG-runs.csv      one line per UDP run and direction
   TAG.png           the timeline (gnuplot): packets received per ms around
                     the failure, every system on one plot
+  TAG-raw.tar.xz    with --keep-raw: the raw data this was computed from
+                    (the per-packet send and arrival times), to recompute it
   latest.md latest.png   copies of the above
 Method: RFC 6412/6413 loss-derived convergence.  Each run streams
 sequence-numbered UDP at a constant rate in both directions; a packet is lost
 when its sequence number never arrives.  Loss-derived convergence time =
-lost packets / rate.  Lost packets sent from 50 ms before the failure until
-ER is restored count for the failover, those sent after for the failback,
-those sent earlier (the stream's start) for neither.
+lost packets / rate.  Lost packets sent from the failure command until ER is
+restored count for the failover, those sent after for the failback, those
+sent earlier (the stream's start) for neither.  (Raw data of runs before
+2026-12-10 counted from 50 ms before the failure: their info file has no
+loss_window=failure, and so are analysed that way.)
 """
 
 import csv
@@ -56,18 +61,20 @@ def load_rx(path):
     return rows
 
 
-def direction(tx, rx, rate, t_fail, t_restore):
-    """Figures for one direction of one run (times in ns)."""
+def direction(tx, rx, rate, t_fail, t_restore, margin=0):
+    """Figures for one direction of one run (times in ns); the failover's
+    window starts @margin ns before the failure command."""
+    t_fail -= margin
     sent = len(tx)
     got = set(s for s, _, _ in rx if s < sent)
     lost = [s for s in range(sent) if s not in got]
-    # The failover's loss: what was sent from 50 ms before the failure
-    # command until the restore.  Loss before that is the stream's start
-    # (azure's receiver is started at the same time as the sender: under
-    # TCG its first tens of packets can arrive before it listens), never
-    # the failure's: counted apart as lost_pre.
-    lost_pre = [s for s in lost if tx[s] < t_fail - 50e6]
-    lost_fo = [s for s in lost if t_fail - 50e6 <= tx[s] < t_restore]
+    # The failover's loss: what was sent from the failure command until
+    # the restore.  Loss before that is the stream's start (azure's
+    # receiver is started at the same time as the sender: under TCG its
+    # first tens of packets can arrive before it listens), never the
+    # failure's: counted apart as lost_pre.
+    lost_pre = [s for s in lost if tx[s] < t_fail]
+    lost_fo = [s for s in lost if t_fail <= tx[s] < t_restore]
     lost_fb = [s for s in lost if tx[s] >= t_restore]
     # the outage proper: the longest run of consecutive sequence numbers
     # lost before the restore; the rest of lost_fo is scattered loss (a
@@ -82,7 +89,7 @@ def direction(tx, rx, rate, t_fail, t_restore):
     gap_fo = gap_fb = 0
     for a, b in zip(arr, arr[1:]):
         g = b - a
-        if t_fail - 50e6 <= a < t_restore:
+        if t_fail <= a < t_restore:
             gap_fo = max(gap_fo, g)
         elif a >= t_restore:
             gap_fb = max(gap_fb, g)
@@ -155,11 +162,19 @@ def main():
         i = args.index('--note')
         note = args[i + 1]
         del args[i:i + 2]
+    if '--note-file' in args:
+        i = args.index('--note-file')
+        with open(args[i + 1]) as f:
+            note = (note + '\n\n' if note else '') + f.read().strip()
+        del args[i:i + 2]
+    keep_raw = '--keep-raw' in args
+    args = [a for a in args if a != '--keep-raw']
     if len(args) != 2:
         sys.exit(__doc__)
     raw, res = args
     info = kv(os.path.join(raw, 'info'))
     MULT = info.get('probe_mult', '3')
+    margin = 0 if info.get('loss_window') == 'failure' else 50e6
     tag = tag or info.get('date', 'undated')[:10]
     os.makedirs(res, exist_ok=True)
 
@@ -177,9 +192,11 @@ def main():
             tfd = float(m.get('t_fail_done', m['t_fail'])) * 1e9
             tr = float(m['t_restore']) * 1e9
             fwd = direction(load_tx(os.path.join(d, 'onprem.tx')),
-                            load_rx(os.path.join(d, 'azure.rx')), rate, tf, tr)
+                            load_rx(os.path.join(d, 'azure.rx')), rate, tf, tr,
+                            margin)
             rev = direction(load_tx(os.path.join(d, 'azure.tx')),
-                            load_rx(os.path.join(d, 'onprem.rx')), rate, tf, tr)
+                            load_rx(os.path.join(d, 'onprem.rx')), rate, tf, tr,
+                            margin)
         except (OSError, KeyError, ValueError) as e:
             print('analyze: %s: %s' % (name, e), file=sys.stderr)
             continue
@@ -260,7 +277,7 @@ def main():
         P(note)
     P('')
     P('Loss-derived convergence (RFC 6412/6413) = lost packets / rate, in ms; '
-      'min/median/max over the runs, counting what was sent from 50 ms before '
+      'min/median/max over the runs, counting what was sent from %s '
       'the failure until ER was restored.  fwd: onprem -> azure (the direction gw '
       'steers); rev: azure -> onprem (the Azure side of this topology answers '
       'by the path the flow arrives on, so it follows the forward '
@@ -270,12 +287,37 @@ def main():
       'outage itself; scattered: the other packets lost in that window, one '
       'here and there (a queue or a receive buffer overflowing when the '
       'emulated CPU falls behind, not a path down); the control (e), where '
-      'it runs, shows what the VPN path loses with no failure at all.')
+      'it runs, shows what the VPN path loses with no failure at all.'
+      % ('the command that injected' if not margin else '50 ms before'))
     P('')
+    if info.get('order') == 'interleaved':
+        P('The systems ran interleaved: round n is the n-th run of every '
+          'system and case, one system after the other, each set up from a '
+          'fresh topology.  %s' % (
+              'The remote peers\' FRR daemons (er and vpn namespaces, and gw\'s '
+              'installing nothing) ran in every system\'s runs with their BFD '
+              'sessions up, at the unit\'s interval (ercoexist: its probe '
+              'interval; stock Linux: 300 ms), so the CPU load is the same.'
+              if info.get('peers') == 'all' else
+              'FRR ran in FRR\'s runs only.'))
+        P('')
 
     def row_udp(case, sysname, variant, rs, key='conv_ms', gkey='gap_fo_ms'):
         ok = [r for r in rs if r['failed_over']]
         nfo = len(ok)
+        on = [r for r in rs if r['on_er']]
+        if not ok and on:
+            # never failed over (stock Linux in a black hole): the stream
+            # was lost from the failure until the restore
+            return ('| %s | 0/%d | never: lost until the restore (%s) | %s | '
+                    '%s | %s | %s | %s |' % (
+                        label(sysname, variant), len(rs),
+                        mmm([r['fwd'][key] for r in on]),
+                        mmm([r['rev'][key] for r in on]),
+                        mmm([r['fwd']['burst'] for r in on]),
+                        mmm([r['fwd']['scattered'] for r in on]),
+                        mmm([r['fwd'][gkey] for r in on], '%.1f'),
+                        mmm([r['rev'][gkey] for r in on], '%.1f')))
         return ('| %s | %d/%d | %s | %s | %s | %s | %s | %s |' % (
             label(sysname, variant), nfo, len(rs),
             mmm([r['fwd'][key] for r in ok]), mmm([r['rev'][key] for r in ok]),
@@ -285,6 +327,7 @@ def main():
             mmm([r['rev'][gkey] for r in ok], '%.1f')))
 
     meds = {}
+    never = {}
     for case in cases:
         P('## %s' % case_name.get(case, case))
         P('')
@@ -296,8 +339,11 @@ def main():
             if k in groups:
                 P(row_udp(case, k[1], k[2], groups[k]))
                 ok = [r for r in groups[k] if r['failed_over']]
-                meds[k] = (med([r['fwd']['conv_ms'] for r in ok]),
-                           med([r['rev']['conv_ms'] for r in ok]))
+                if ok:
+                    meds[k] = (med([r['fwd']['conv_ms'] for r in ok]),
+                               med([r['rev']['conv_ms'] for r in ok]))
+                else:
+                    never[k] = True
             else:
                 P('| %s | - | n/a: %s | n/a | n/a | n/a | n/a | n/a |' % (label(k[1], k[2]), na[k]))
         P('')
@@ -307,7 +353,7 @@ def main():
                     P('- %s: not counted: the stream was not on ER when the '
                       'failure came (the system had moved it before, e.g. a '
                       'BFD flap)' % r['id'])
-                elif not r['failed_over']:
+                elif not r['failed_over'] and k not in never:
                     P('- %s: not counted: no failover (nothing reached azure '
                       'by the VPN while ER was down)' % r['id'])
         P('')
@@ -353,13 +399,17 @@ def main():
     P('|---|---|---|---|---|')
     for case in cases + ['c-' + c for c in cases]:
         ek = sorted(k for k in meds if k[0] == case and k[1] == 'ercoexist')
-        fk = sorted(k for k in meds if k[0] == case and
+        fk = sorted(k for k in list(meds) + list(never) if k[0] == case and
                     (k[1].startswith('frr') or k[1] == 'linux'))
         if case in cases:
             ek += sorted(k for k in na if k[0] == case and k[1] == 'ercoexist')
         for e in ek:
             for fr in fk:
-                if e in meds:
+                if fr in never:
+                    P('| %s | %s | %s | - (%s never fails over) | - |' % (
+                        case, label(e[1], e[2]), label(fr[1], fr[2]),
+                        fr[1] == 'linux' and 'stock Linux' or fr[1]))
+                elif e in meds:
                     P('| %s | %s | %s | %s | %s |' % (
                         case, label(e[1], e[2]), label(fr[1], fr[2]),
                         ratio(meds[e][0], meds[fr][0]),
@@ -437,28 +487,21 @@ def main():
         P('')
 
     # BFD session flaps of the FRR runs: down events beyond the failures
-    flaps = []
-    for fn in sorted(os.listdir(raw)):
-        if not (fn.startswith('frr-') and fn.endswith('-bfd.txt')):
-            continue
-        variant = fn[4:-8]
-        downs = None
-        with open(os.path.join(raw, fn)) as f:
-            for line in f:
-                if 'Session down events:' in line:
-                    downs = int(line.split(':')[1])
-        if downs is None:
-            continue
-        nfail = sum(1 for r in runs if r['variant'] == variant and
-                    r['system'].startswith('frr'))
-        nfail += sum(1 for t in trows if t[2] == variant and t[1].startswith('frr'))
-        flaps.append('- %s: %d BFD session-down events for %d injected '
-                     'failures%s' % (label('frr', variant), downs, nfail,
-                                     ' (%d spurious: BFD flapped under TCG)'
-                                     % (downs - nfail) if downs > nfail else ''))
+    flaps = spurious(raw, runs, trows)
     if flaps:
-        P('## FRR BFD sessions')
+        P('## Spurious BFD flaps and false probe timeouts')
         P('')
+        P('Counted the same way for both: the times the liveness check took '
+          'ER down (FRR: gw\'s bfdd "Session down events" of the ER '
+          'session; ercoexist: `probe` events with state down for ER in '
+          '`ercoexistctl monitor -j`), against the failures injected while '
+          'it ran (every run of carrier, down and blackhole, UDP and TCP; '
+          'not the switch control).  More downs than failures: the check '
+          'fired with the path working (under TCG, timers and packets are '
+          'late).')
+        P('')
+        P('| System | downs | failures injected | spurious |')
+        P('|---|---|---|---|')
         out.extend(flaps)
         P('')
 
@@ -484,7 +527,19 @@ def main():
           'to line runs up).  Rates above 1/ms are packets delayed by the '
           'emulated CPU arriving in a burst.')
         P('')
-    P('Per-run figures: `%s-runs.csv`.' % tag)
+    if keep_raw:
+        # the per-packet send and arrival times and every run's meta: what
+        # the CSV and these tables are recomputed from (analyze.py on the
+        # unpacked directory)
+        tarball = tag + '-raw.tar.xz'
+        subprocess.run(['tar', '-cJf', os.path.join(res, tarball), '-C',
+                        os.path.dirname(os.path.abspath(raw)),
+                        os.path.basename(os.path.abspath(raw))], check=True)
+        P('Per-run figures: `%s-runs.csv`; raw data: `%s` (unpack, then '
+          '`benchmarks/analyze.py DIR OUT --tag %s --no-latest`).'
+          % (tag, tarball, tag))
+    else:
+        P('Per-run figures: `%s-runs.csv`.' % tag)
 
     text = '\n'.join(out) + '\n'
     with open(os.path.join(res, tag + '.md'), 'w') as f:
@@ -496,6 +551,62 @@ def main():
             shutil.copyfile(os.path.join(res, png),
                             os.path.join(res, 'latest.png'))
     print(text)
+
+
+def spurious(raw, runs, trows):
+    """Table rows: the liveness check's downs against the failures."""
+    downs = {}
+    inj = {}
+    ipath = os.path.join(raw, 'injected')
+    if os.path.isfile(ipath):
+        with open(ipath) as f:
+            for line in f:
+                p = line.split()
+                if len(p) == 5:
+                    inj[(p[0], p[1])] = inj.get((p[0], p[1]), 0) + 1
+    # FRR: raw/frr/VARIANT.rN-bfd.txt (older runs: raw/frr-VARIANT-bfd.txt)
+    files = []
+    fdir = os.path.join(raw, 'frr')
+    if os.path.isdir(fdir):
+        files += [(os.path.join(fdir, fn), fn.split('.r')[0])
+                  for fn in os.listdir(fdir) if fn.endswith('-bfd.txt')]
+    files += [(os.path.join(raw, fn), fn[4:-8]) for fn in os.listdir(raw)
+              if fn.startswith('frr-') and fn.endswith('-bfd.txt')]
+    for path, variant in sorted(files):
+        with open(path) as f:
+            for line in f:
+                if 'Session down events:' in line:
+                    k = ('frr', variant)
+                    downs[k] = downs.get(k, 0) + int(line.split(':')[1])
+                    break
+    mdir = os.path.join(raw, 'ercx-mon')
+    if os.path.isdir(mdir):
+        import json
+        for fn in sorted(os.listdir(mdir)):
+            k = ('ercoexist', fn.split('.r')[0])
+            downs.setdefault(k, 0)
+            with open(os.path.join(mdir, fn)) as f:
+                for line in f:
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue
+                    if (e.get('event') == 'probe' and e.get('path') == 'er'
+                            and e.get('state') == 'down'):
+                        downs[k] += 1
+    rows = []
+    for (sysname, variant), n in sorted(downs.items()):
+        if inj:
+            nfail = sum(v for (s, vv), v in inj.items() if vv == variant and
+                        (s == sysname or s.startswith(sysname)))
+        else:
+            nfail = sum(1 for r in runs if r['variant'] == variant and
+                        r['system'].startswith(sysname))
+            nfail += sum(1 for t in trows if t[2] == variant and
+                         t[1].startswith(sysname))
+        rows.append('| %s | %d | %d | %d |' % (
+            label(sysname, variant), n, nfail, max(0, n - nfail)))
+    return rows
 
 
 def onset(r, rx):

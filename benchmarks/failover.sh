@@ -33,7 +33,14 @@
 #                              linux: stock Linux, no module and no daemon:
 #                              ignore_routes_with_linkdown=1 and a backup
 #                              route via the VPN with a higher metric (no
-#                              black-hole detection: n/a there)
+#                              black-hole detection: it never fails over,
+#                              the stream is lost until the restore)
+#                              Systems are interleaved run by run (units(),
+#                              below).
+#   BENCH_PEERS=all            all: FRR runs in the er and vpn namespaces
+#                              (and gw, installing nothing) in every
+#                              system's runs, so the CPU load is the same;
+#                              none: only in FRR's
 #   BENCH_PROBE_INTERVALS="10 50 300"  ercoexist ProbeInterval (ms), black
 #                              hole case; the down case uses the first
 #   BENCH_PROBE_MULT=3
@@ -71,6 +78,7 @@ REPO=$(cd "$DIR/.." && pwd)
 : "${BENCH_FAILBACK_MAX:=30}"
 : "${BENCH_TCP_RUNS:=3}"
 : "${BENCH_TCP_RATE:=10M}"
+: "${BENCH_PEERS:=all}"
 if [ -n "${ERCX_OUT:-}" ]; then
 	: "${BENCH_OUT:=$ERCX_OUT/bench}"
 else
@@ -307,74 +315,10 @@ ercx_config() {	# PROBE_MS
 	ctl load "$TOPO_CONF" >>"$BENCH_OUT/ercoexistctl.log" 2>&1
 }
 
-# ercx_has_probes: does a silent black hole make ercoexist fail over (with
-# the fastest probes) within 3 s?  Probes are a later feature (issue 3).
-ercx_has_probes() {
-	local iv got
-	iv=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
-	ercx_config "$iv" || return 1
-	wait_on_er 10 || return 1
-	fail_inject blackhole
-	wait_until 30 _status_is 'j["active_path"]' vpn
-	got=$?
-	fail_restore blackhole
-	wait_on_er 10
-	return $got
-}
-
-run_system_cases() {	# LABEL: the UDP and TCP runs of every case
-	local cse=$1 n
-	for n in $(seq 1 "$BENCH_RUNS"); do
-		run_udp "$SYS.$VARIANT.$cse.$n" "$cse"
-	done
-	for n in $(seq 1 "$BENCH_TCP_RUNS"); do
-		run_tcp "$SYS.$VARIANT.$cse.$n" "$cse"
-	done
-}
-
 na() {	# SYS VARIANT CASE REASON
 	mkdir -p "$BENCH_OUT/na"
 	echo "$4" >"$BENCH_OUT/na/$1.$2.$3"
 	say "$1 $2 $3: n/a: $4"
-}
-
-bench_ercoexist() {
-	local cse iv first probes=unknown
-	SYS=ercoexist
-	if ! module_load || ! have_ctl; then
-		for cse in $BENCH_CASES; do
-			na ercoexist all "$cse" "module or ercoexistctl not available"
-		done
-		return
-	fi
-	topo_setup || { say "topology failed"; return 1; }
-	first=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
-	for cse in $BENCH_CASES; do
-		case "$cse" in
-		down|carrier|switch)
-			VARIANT=pi$first
-			ercx_config "$first" || { na ercoexist "$VARIANT" "$cse" "load failed"; continue; }
-			run_system_cases "$cse"
-			;;
-		blackhole)
-			if [ $probes = unknown ]; then
-				if ercx_has_probes; then probes=yes; else probes=no; fi
-				say "ercoexist probes in this build: $probes"
-			fi
-			for iv in $BENCH_PROBE_INTERVALS; do
-				VARIANT=pi$iv
-				if [ $probes = no ]; then
-					na ercoexist "$VARIANT" blackhole "probes not in this build (no failover within 3 s of a black hole with ProbeInterval ${first}ms)"
-					continue
-				fi
-				ercx_config "$iv" || { na ercoexist "$VARIANT" blackhole "load failed"; continue; }
-				run_system_cases blackhole
-			done
-			;;
-		esac
-	done
-	ctl flush >/dev/null 2>&1
-	topo_cleanup
 }
 
 # ---- stock Linux: the kernel's own fallback, no module, no daemon
@@ -395,69 +339,171 @@ linux_setup() {
 		nsx gw ip -6 route add "$AZ_NET6" via "$VPN_VTI6" dev vti0 metric 2048
 }
 
-bench_linux() {
-	local cse
-	SYS=linux
-	VARIANT=stock
-	module_loaded && rmmod ercoexist 2>/dev/null
-	topo_setup || { say "topology failed"; return 1; }
-	if ! linux_setup || ! wait_on_er 10; then
-		for cse in $BENCH_CASES; do
-			na linux "$VARIANT" "$cse" "setup failed (sysctl or backup routes)"
-		done
-		topo_cleanup
-		return
-	fi
+# ------------------------------------------------------------ units
+#
+# A unit is one system with one setting (ercoexist pi10, pi300, stock Linux,
+# FRR bfd300, bfd10) and the cases it runs.  Round n runs the n-th run of
+# every case of every unit, one unit after the other, so the systems are
+# interleaved run by run: a drift of the machine (other VMs on the host)
+# spreads over all of them.  Each unit sets its system up from a fresh
+# topology and tears it down after its runs of the round.
+#
+# The remote peers' daemons (FRR in the er and vpn namespaces) run in every
+# unit (BENCH_PEERS=all, the default) or in none (none: FRR's own units
+# still need them).  In the other systems' units gw runs FRR too, at the
+# unit's BFD interval (ercoexist: its probe interval; stock Linux: 300 ms),
+# but its zebra installs nothing (frr_start ... peers-only): the BFD and BGP
+# sessions are up and load the CPUs as in FRR's units while ercoexist or
+# the kernel steers.
+
+units() {	# prints "SYS VARIANT BFD_MS CASE..." lines
+	local s iv first cs cse nosw=
+	first=$(echo "$BENCH_PROBE_INTERVALS" | awk '{ print $1 }')
 	for cse in $BENCH_CASES; do
-		case "$cse" in
-		blackhole) na linux "$VARIANT" blackhole "stock Linux does not detect a black hole (carrier stays up)" ;;
-		*) run_system_cases "$cse" ;;
+		[ "$cse" = switch ] || nosw="$nosw $cse"
+	done
+	for s in $BENCH_SYSTEMS; do
+		case "$s" in
+		ercoexist)
+			cs=
+			for cse in $BENCH_CASES; do
+				[ "$cse" = blackhole ] || cs="$cs $cse"
+			done
+			case " $BENCH_CASES " in
+			*" blackhole "*)
+				for iv in $BENCH_PROBE_INTERVALS; do
+					if [ "$iv" = "$first" ]; then
+						echo "ercoexist pi$iv $iv$cs blackhole"
+					else
+						echo "ercoexist pi$iv $iv blackhole"
+					fi
+				done
+				;;
+			*) [ -n "$cs" ] && echo "ercoexist pi$first $first$cs" ;;
+			esac
+			;;
+		linux) echo "linux stock 300 $BENCH_CASES" ;;
+		frr-default) [ -n "$nosw" ] && echo "frr-default bfd300 300$nosw" ;;
+		frr-fast) [ -n "$nosw" ] && echo "frr-fast bfd$BENCH_FRR_FAST_MS $BENCH_FRR_FAST_MS$nosw" ;;
 		esac
 	done
-	topo_cleanup
 }
 
-bench_frr() {	# BFD_MS
-	local cse
-	VARIANT=bfd$1
-	# no ercoexist in the way: FRR alone routes
-	module_loaded && rmmod ercoexist 2>/dev/null
+MON_PID=
+
+# unit_setup ROUND: SYS, VARIANT, BFD_MS set; 0 when the unit can run
+unit_setup() {
+	local r=$1
+	case "$SYS" in
+	ercoexist) module_loaded || module_load || return 1 ;;
+	*) module_loaded && rmmod ercoexist 2>/dev/null ;;
+	esac
 	topo_setup || { say "topology failed"; return 1; }
-	if ! frr_start "$1" || ! frr_wait_er 60; then
-		for cse in $BENCH_CASES; do
-			na "$SYS" "$VARIANT" "$cse" "FRR did not converge on ER within 60 s"
-		done
-		frr_stop
-		topo_cleanup
-		return
-	fi
-	frr_vtysh gw 'show bfd peers' >"$BENCH_OUT/frr-$VARIANT-bfd.txt"
-	for cse in $BENCH_CASES; do
-		case "$cse" in
-		switch) na "$SYS" "$VARIANT" switch "a control for ercoexist and stock Linux only" ;;
-		*) run_system_cases "$cse" ;;
-		esac
-	done
-	frr_vtysh gw 'show bfd peers counters' 'show bgp summary' \
-		>>"$BENCH_OUT/frr-$VARIANT-bfd.txt"
+	case "$SYS" in
+	frr-*)
+		frr_start "$BFD_MS" || return 1
+		frr_wait_er 60 || { say "$SYS: FRR did not converge on ER within 60 s"; return 1; }
+		frr_vtysh gw 'show bfd peers' >"$BENCH_OUT/frr/$VARIANT.r$r-bfd.txt"
+		;;
+	*)
+		if [ "$BENCH_PEERS" = all ]; then
+			frr_start "$BFD_MS" peers-only || return 1
+			# the sessions up, as in FRR's units (BGP first, BFD then)
+			wait_until 600 _frr_bfd_up ||
+				say "$SYS $VARIANT: BFD beside it did not come up"
+		fi
+		;;
+	esac
+	case "$SYS" in
+	ercoexist)
+		ercx_config "${VARIANT#pi}" || return 1
+		# every probe verdict of the unit: the false probe timeouts
+		# (ip netns exec execs it: $! is the monitor itself)
+		ip netns exec "$ERCX_NS-gw" "$ERCX_CTL" -j monitor \
+			>"$BENCH_OUT/ercx-mon/$VARIANT.r$r.json" 2>&1 &
+		MON_PID=$!
+		;;
+	linux) linux_setup || return 1 ;;
+	esac
+	wait_on_er 30
+}
+
+_frr_bfd_up() {
+	frr_vtysh gw 'show bfd peers brief' | grep -qw up
+}
+
+unit_teardown() {	# ROUND
+	case "$SYS" in
+	ercoexist)
+		[ -n "$MON_PID" ] && kill "$MON_PID" 2>/dev/null && wait "$MON_PID" 2>/dev/null
+		MON_PID=
+		ctl flush >/dev/null 2>&1
+		;;
+	frr-*)
+		frr_vtysh gw 'show bfd peers counters' 'show bgp summary' \
+			>>"$BENCH_OUT/frr/$VARIANT.r$1-bfd.txt"
+		;;
+	esac
 	frr_stop
 	topo_cleanup
 }
 
+# run_unit ROUND CASE...: this round's runs of a unit
+run_unit() {
+	local r=$1 cse
+	shift
+	say "--- round $r: $SYS $VARIANT: $*"
+	if ! unit_setup "$r"; then
+		for cse in "$@"; do
+			echo "$SYS.$VARIANT.$cse.$r" >>"$BENCH_OUT/setup-failed"
+		done
+		say "$SYS $VARIANT: setup failed in round $r"
+		unit_teardown "$r"
+		return
+	fi
+	for cse in "$@"; do
+		# the failures injected while the unit ran (not the control):
+		# against them the spurious BFD flaps and false probe timeouts
+		run_udp "$SYS.$VARIANT.$cse.$r" "$cse" && [ "$cse" != switch ] &&
+			echo "$SYS $VARIANT $cse $r udp" >>"$BENCH_OUT/injected"
+		if [ "$r" -le "$BENCH_TCP_RUNS" ]; then
+			run_tcp "$SYS.$VARIANT.$cse.$r" "$cse" && [ "$cse" != switch ] &&
+				echo "$SYS $VARIANT $cse $r tcp" >>"$BENCH_OUT/injected"
+		fi
+	done
+	unit_teardown "$r"
+}
+
 main() {
-	local s fast
+	local s fast r line cse
 	require_root
 	require_cmds ip nft ping iperf3
 	[ -x "$UDPS" ] || { echo "bench: $UDPS not built" >&2; exit 1; }
-	# FRR only when an FRR system runs (SYSTEMS="ercoexist linux" needs none)
+	# FRR when an FRR system runs or the peers run beside every system
 	case " $BENCH_SYSTEMS " in
-	*" frr-"*)
+	*" frr-"*) need_frr=1 ;;
+	*) [ "$BENCH_PEERS" = all ] && need_frr=1 ;;
+	esac
+	if [ -n "${need_frr:-}" ]; then
 		require_cmds vtysh
 		[ -x "$FRR_BIN/bgpd" ] || { echo "bench: FRR not installed" >&2; exit 1; }
+	fi
+	rm -rf "$BENCH_OUT"
+	mkdir -p "$BENCH_OUT/frr" "$BENCH_OUT/ercx-mon"
+	trap 'frr_stop; topo_cleanup' EXIT
+	case " $BENCH_SYSTEMS " in
+	*" frr-fast "*)
+		if [ -z "${BENCH_FRR_FAST_MS:-}" ]; then
+			fast=
+			topo_setup && frr_start 300 && fast=$(frr_bfd_fastest)
+			frr_stop
+			topo_cleanup
+			[ -n "$fast" ] || say "bfdd did not answer; assuming 10 ms"
+			BENCH_FRR_FAST_MS=${fast:-10}
+		fi
+		say "fastest BFD interval bfdd accepts: $BENCH_FRR_FAST_MS ms"
 		;;
 	esac
-	rm -rf "$BENCH_OUT"
-	mkdir -p "$BENCH_OUT"
 	{
 		echo "kernel=$(uname -r)"
 		echo "cpus=$(nproc)"
@@ -471,35 +517,36 @@ main() {
 		echo "pre=$BENCH_PRE"
 		echo "down=$BENCH_DOWN"
 		echo "tcp_rate=$BENCH_TCP_RATE"
+		echo "peers=$BENCH_PEERS"
+		echo "order=interleaved"
+		echo "loss_window=failure"
+		echo "frr_fast_ms=${BENCH_FRR_FAST_MS:-}"
 		echo "frr=$(dpkg-query -W -f='${Version}' frr 2>/dev/null)"
 		echo "iperf3=$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)"
 	} >"$BENCH_OUT/info"
 	# The VM guest (selftests/vm/guest.sh) holds the timestamp and netfilter
 	# static keys on for the session: udpstream's SO_TIMESTAMPNS and the runs'
 	# nft tables then never patch kernel text (a TCG race: "Oops: int3").
-	trap 'frr_stop; topo_cleanup' EXIT
 	for s in $BENCH_SYSTEMS; do
-		SYS=$s
-		say "=== $s ==="
 		case "$s" in
-		ercoexist) bench_ercoexist ;;
-		linux) bench_linux ;;
-		frr-default) bench_frr 300 ;;
-		frr-fast)
-			if [ -z "${BENCH_FRR_FAST_MS:-}" ]; then
-				fast=
-				topo_setup && frr_start 300 && fast=$(frr_bfd_fastest)
-				frr_stop
-				topo_cleanup
-				[ -n "$fast" ] || say "bfdd did not answer; assuming 10 ms"
-				BENCH_FRR_FAST_MS=${fast:-10}
-			fi
-			echo "frr_fast_ms=$BENCH_FRR_FAST_MS" >>"$BENCH_OUT/info"
-			say "fastest BFD interval bfdd accepts: $BENCH_FRR_FAST_MS ms"
-			bench_frr "$BENCH_FRR_FAST_MS"
+		frr-*)
+			case " $BENCH_CASES " in
+			*" switch "*) na "$s" "bfd$([ "$s" = frr-fast ] && echo "$BENCH_FRR_FAST_MS" || echo 300)" \
+				switch "a control for ercoexist and stock Linux only" ;;
+			esac
 			;;
+		ercoexist|linux) ;;
 		*) say "unknown system $s" ;;
 		esac
+	done
+	units >"$BENCH_OUT/units"
+	say "units: $(tr '\n' ';' <"$BENCH_OUT/units")"
+	for r in $(seq 1 "$BENCH_RUNS"); do
+		# fd 3: the runs' commands may read their stdin
+		while read -r -u 3 SYS VARIANT BFD_MS line; do
+			# shellcheck disable=SC2086 # the unit's cases, one word each
+			run_unit "$r" $line </dev/null
+		done 3<"$BENCH_OUT/units"
 	done
 	say "done: $BENCH_OUT"
 }

@@ -16,8 +16,13 @@
 # mounts its own /tmp; /run is a tmpfs there); zserv.api is in the pathspace
 # /run/frr/NS.  The daemons drop to Debian's frr user: the dirs are its.
 #
-#   frr_start BFD_MS    BFD at BFD_MS x 3 on the ER peering (300: FRR's
-#                       default)
+#   frr_start BFD_MS [peers-only]
+#                       BFD at BFD_MS x 3 on the ER peering (300: FRR's
+#                       default).  peers-only: the same daemons and
+#                       sessions everywhere, but gw's zebra installs
+#                       nothing (a route-map denies BGP's routes) and gw's
+#                       static routes stay: FRR loads the CPUs as in its
+#                       own runs while another system steers
 #   frr_wait_er SECS    wait until gw routes 10.17.0.0/16 by er0 (BGP up
 #                       over ER)
 #   frr_on_er           0 when gw routes 10.17.0.0/16 by er0 now
@@ -47,10 +52,14 @@ _frr_neigh() {	# ADDR ASN [bfd]
 	fi
 }
 
-_frr_conf() {	# NS BFD_MS: writes $FRR_RUN/NS/{zebra,bgpd,bfdd}.conf
+_frr_conf() {	# NS BFD_MS [peers-only]: writes $FRR_RUN/NS/{zebra,bgpd,bfdd}.conf
 	local ns=$1 ms=$2 d=$FRR_RUN/$1 net
 	mkdir -p "$d"
 	printf 'hostname %s\nlog file %s/zebra.log\n' "$ns" "$d" >"$d/zebra.conf"
+	if [ "$ns" = gw ] && [ "${3:-}" = peers-only ]; then
+		printf '%s\n' "route-map NO-KERNEL deny 10" "exit" \
+			"ip protocol bgp route-map NO-KERNEL" >>"$d/zebra.conf"
+	fi
 	printf '%s\n' "hostname $ns" "log file $d/bfdd.log" "bfd" \
 		" profile bench" "  detect-multiplier 3" \
 		"  receive-interval $ms" "  transmit-interval $ms" \
@@ -116,14 +125,16 @@ frr_vtysh() {
 	nsx "$ns" vtysh --vty_socket "$FRR_RUN/$ns" "${a[@]}" 2>&1
 }
 
-frr_start() {	# BFD_MS
+frr_start() {	# BFD_MS [peers-only]
 	local ns
 	frr_stop
-	# gw's routes to Azure come from BGP now
-	nsx gw ip route del "$AZ_NET4" 2>/dev/null
-	nsx gw ip -6 route del "$AZ_NET6" 2>/dev/null
+	# gw's routes to Azure come from BGP now (unless FRR only runs beside)
+	if [ "${2:-}" != peers-only ]; then
+		nsx gw ip route del "$AZ_NET4" 2>/dev/null
+		nsx gw ip -6 route del "$AZ_NET6" 2>/dev/null
+	fi
 	for ns in gw er vpn; do
-		_frr_conf "$ns" "$1"
+		_frr_conf "$ns" "$1" "${2:-}"
 		mkdir -p "/var/run/frr/$ns"
 		: >"$FRR_RUN/$ns/start.log"
 		chown -R frr:frr "$FRR_RUN/$ns" "/var/run/frr/$ns"

@@ -8,8 +8,12 @@
 #
 #   run.sh [NAME=VALUE...]   NAME: RUNS CASES SYSTEMS PROBE_INTERVALS
 #                            PROBE_MULT RATE PRE DOWN POST TCP_RUNS TCP_RATE
-#                            FRR_FAST_MS (each sets BENCH_NAME, see
-#                            failover.sh), KERNEL (6.12; 6.1), NO_DEPS=1
+#                            FRR_FAST_MS PEERS (each sets BENCH_NAME, see
+#                            failover.sh), KERNEL (6.12; 6.1), NO_DEPS=1,
+#                            TAG (the results' name; default the date),
+#                            LATEST=0 (leave latest.* alone), NOTE_FILE
+#                            (a section of the results: what changed and
+#                            why)
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -17,6 +21,9 @@ for a in "$@"; do
 	case "$a" in
 	KERNEL=*) BENCH_KERNEL=${a#*=} ;;
 	NO_DEPS=*) BENCH_NO_DEPS=${a#*=} ;;
+	TAG=*) res_tag=${a#*=} ;;
+	LATEST=*) res_latest=${a#*=} ;;
+	NOTE_FILE=*) res_note=$(readlink -f "${a#*=}") ;;
 	[A-Z]*=*) export "BENCH_$a" ;;
 	*) echo "run.sh: unknown argument '$a'" >&2; exit 2 ;;
 	esac
@@ -49,10 +56,13 @@ if [ -z "$raw" ] || [ ! -f "$raw/info" ]; then
 	echo "bench: no results from the VM (see build/vm/out-*/console.log)" >&2
 	exit 1
 fi
-tag=$(sed -n 's/^date=//p' "$raw/info" | cut -c1-10)
+tag=${res_tag:-$(sed -n 's/^date=//p' "$raw/info" | cut -c1-10)}
 keep="$TOP/build/bench/raw-$tag"
 rm -rf "$keep"
 cp -a "$raw" "$keep"
 echo "commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)" >>"$keep/info"
-/usr/bin/python3 "$TOP/benchmarks/analyze.py" "$keep" "$TOP/benchmarks/results" --tag "$tag"
-echo "bench: results in benchmarks/results/$tag.md (and latest.md), raw data in $keep"
+args=(--tag "$tag" --keep-raw)
+[ "${res_latest:-1}" = 0 ] && args+=(--no-latest)
+[ -n "${res_note:-}" ] && args+=(--note-file "$res_note")
+/usr/bin/python3 "$TOP/benchmarks/analyze.py" "$keep" "$TOP/benchmarks/results" "${args[@]}"
+echo "bench: results in benchmarks/results/$tag.md$([ "${res_latest:-1}" = 0 ] || echo ' (and latest.md)'), raw data in $keep and $tag-raw.tar.xz"

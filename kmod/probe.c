@@ -6,15 +6,19 @@
  * each of its probe targets (IPv4, IPv6; default: the path's gateways) from
  * kernel raw sockets bound to the path's device and marked with the path's
  * fwmark, so they leave by that device whatever the routing table says, and
- * the LOCAL_OUT hooks never steer them.  A round is answered when a reply
- * to it arrives before the next round; ProbeMultiplier unanswered rounds in
- * a row take the path down (ERCX_REASON_PROBE_TIMEOUT), an answered round
- * brings it back.
+ * the LOCAL_OUT hooks never steer them.  The path goes down
+ * (ERCX_REASON_PROBE_TIMEOUT) when no answer has arrived for
+ * ProbeMultiplier x ProbeInterval since the last one, BFD's detection time
+ * (the deadline: ercx_detect_*() in core/sm.c).  A round is answered when a
+ * reply to it arrives before the next round; an answered round brings a
+ * down path back, an unanswered one restarts a pending failback wait.
  *
  * Contexts: an hrtimer per path queues the round's work; the work decides
- * under en->lock and sends outside it.  Replies are taken off the socket in
- * its data_ready callback (softirq): no allocation, only the prober's
- * spinlock, which nothing else holds while waiting for anything.
+ * under en->lock and sends outside it.  A second hrtimer (softirq) waits for
+ * the deadline and queues the deadline's work only when it has passed.
+ * Replies are taken off the socket in its data_ready callback (softirq): no
+ * allocation, only the prober's spinlock, which nothing else holds while
+ * waiting for anything.
  */
 
 #include <linux/hrtimer.h>
@@ -61,6 +65,9 @@ struct ercx_prober {
 	void (*data_ready[2])(struct sock *sk);
 	struct hrtimer timer;
 	struct work_struct work;
+	/* the detection deadline: its timer (softirq) queues dl_work */
+	struct hrtimer dl_timer;
+	struct work_struct dl_work;
 	__be64 cookie;
 	u16 id;
 
@@ -69,13 +76,13 @@ struct ercx_prober {
 	u16 seq;
 	u8 sent;			/* BIT(family) sent in this round */
 	u8 answered;			/* BIT(family) answered */
+	struct ercx_detect det;		/* the last answer, the deadline */
 	struct ercx_probe_stats st;
 	u64 rtt_n;
 
 	/* under en->lock */
 	bool round;			/* a round was started */
 	bool up;			/* the verdict */
-	u32 misses;			/* unanswered rounds in a row */
 };
 
 /* ---- Receive: softirq, from the raw socket ---- */
@@ -89,6 +96,12 @@ static void ercx_probe_answer(struct ercx_prober *pr, int f, u16 id, u16 seq,
 	if (id != pr->id || pl->cookie != pr->cookie)
 		return;
 	spin_lock(&pr->lock);
+	/*
+	 * Any of the requests sent within the detection time proves the path
+	 * alive (a late reply too); only the round's own counts for it
+	 */
+	if ((u16)(pr->seq - seq) < pr->multiplier)
+		ercx_detect_rx(&pr->det, now);
 	if (seq == pr->seq && (pr->sent & BIT(f)) && !(pr->answered & BIT(f))) {
 		pr->answered |= BIT(f);
 		pr->st.received++;
@@ -248,11 +261,21 @@ static void ercx_probe_send(struct ercx_prober *pr)
 	}
 }
 
-/* End the round in flight: answered or missed.  Under en->lock. */
+static void ercx_probe_dl_arm(struct ercx_prober *pr, u64 due)
+{
+	hrtimer_start(&pr->dl_timer, ns_to_ktime(due), HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * End the round in flight.  Answered: a path down comes back up.  Missed:
+ * a pending failback waits again; the path goes down only by its deadline
+ * (ercx_probe_deadline()).  Under en->lock.
+ */
 static void ercx_probe_verdict(struct ercx_prober *pr)
 {
 	struct ercx_net *en = pr->en;
 	u8 sent, answered;
+	u64 due;
 
 	lockdep_assert_held(&en->lock);
 	if (!pr->round) {
@@ -263,31 +286,51 @@ static void ercx_probe_verdict(struct ercx_prober *pr)
 	sent = pr->sent;
 	answered = pr->answered;
 	pr->st.lost += hweight8(sent & ~answered);
-	pr->sent = 0;		/* late replies to this round are ignored */
+	pr->sent = 0;		/* late replies count for the deadline only */
+	due = pr->det.deadline_ns;
 	spin_unlock_bh(&pr->lock);
 
 	if (answered) {
-		pr->misses = 0;
 		if (!pr->up) {
 			pr->up = true;
 			en->path[pr->p].probe_down = false;
+			/* the answer set the deadline: watch it again */
+			ercx_probe_dl_arm(pr, due);
 			ercx_event(en, ERCX_EVENT_PROBE, pr->p, ERCX_REASON_UP, 0);
 			ercx_paths_probe_changed(en, pr->p);
 		}
 		return;
 	}
 	/* nothing sent (device down, no route) is a miss too */
-	if (pr->misses < U32_MAX)
-		pr->misses++;
-	if (pr->up && pr->misses >= pr->multiplier) {
-		pr->up = false;
-		en->path[pr->p].probe_down = true;
-		ercx_event(en, ERCX_EVENT_PROBE, pr->p,
-			   ERCX_REASON_PROBE_TIMEOUT, 0);
-		ercx_paths_probe_changed(en, pr->p);
-	} else {
-		ercx_paths_probe_missed(en, pr->p);
+	ercx_paths_probe_missed(en, pr->p);
+}
+
+/*
+ * The deadline's timer fired and found it passed: take the path down, unless
+ * an answer came in between (then wait for the new deadline).  Under
+ * en->lock.
+ */
+static void ercx_probe_deadline(struct ercx_prober *pr)
+{
+	struct ercx_net *en = pr->en;
+	bool expired;
+	u64 due;
+
+	lockdep_assert_held(&en->lock);
+	if (!pr->up)
+		return;		/* an answered round re-arms the timer */
+	spin_lock_bh(&pr->lock);
+	expired = ercx_detect_expired(&pr->det, ktime_get_ns());
+	due = pr->det.deadline_ns;
+	spin_unlock_bh(&pr->lock);
+	if (!expired) {
+		ercx_probe_dl_arm(pr, due);
+		return;
 	}
+	pr->up = false;
+	en->path[pr->p].probe_down = true;
+	ercx_event(en, ERCX_EVENT_PROBE, pr->p, ERCX_REASON_PROBE_TIMEOUT, 0);
+	ercx_paths_probe_changed(en, pr->p);
 }
 
 static void ercx_probe_work(struct work_struct *work)
@@ -304,6 +347,42 @@ static void ercx_probe_work(struct work_struct *work)
 	ercx_probe_verdict(pr);
 	mutex_unlock(&en->lock);
 	ercx_probe_send(pr);
+}
+
+static void ercx_probe_dl_work(struct work_struct *work)
+{
+	struct ercx_prober *pr = container_of(work, struct ercx_prober,
+					      dl_work);
+	struct ercx_net *en = pr->en;
+
+	mutex_lock(&en->lock);
+	/* replaced or going away: its owner cancels us */
+	if (!en->dying && en->prober[pr->p] == pr)
+		ercx_probe_deadline(pr);
+	mutex_unlock(&en->lock);
+}
+
+/*
+ * Softirq.  Answers move the deadline without touching the timer: when it
+ * fires early for that reason it just waits for the new one.  Only a
+ * deadline passed needs en->lock, in the work.
+ */
+static enum hrtimer_restart ercx_probe_dl_timer(struct hrtimer *t)
+{
+	struct ercx_prober *pr = container_of(t, struct ercx_prober, dl_timer);
+	bool expired;
+	u64 due;
+
+	spin_lock(&pr->lock);
+	expired = ercx_detect_expired(&pr->det, ktime_get_ns());
+	due = pr->det.deadline_ns;
+	spin_unlock(&pr->lock);
+	if (expired) {
+		queue_work(system_highpri_wq, &pr->dl_work);
+		return HRTIMER_NORESTART;
+	}
+	hrtimer_set_expires(t, ns_to_ktime(due));
+	return HRTIMER_RESTART;
 }
 
 static enum hrtimer_restart ercx_probe_timer(struct hrtimer *t)
@@ -417,9 +496,15 @@ static void ercx_prober_free(struct ercx_prober *pr)
 
 	if (!pr)
 		return;
-	/* the timer queues the work, the work never arms the timer */
+	/*
+	 * The timer queues the work, the work never arms the timer.  The works
+	 * arm the deadline's timer only for the installed prober, which @pr no
+	 * longer is (or never was).
+	 */
 	hrtimer_cancel(&pr->timer);
 	cancel_work_sync(&pr->work);
+	hrtimer_cancel(&pr->dl_timer);
+	cancel_work_sync(&pr->dl_work);
 	for (f = 0; f < 2; f++)
 		ercx_probe_sock_release(pr, f);
 	kfree(pr);
@@ -438,7 +523,9 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
 		return ERR_PTR(-ENOMEM);
 	}
 	pr->en = en;
-	pr->up = true;		/* until ProbeMultiplier misses say otherwise */
+	pr->up = true;		/* until the deadline says otherwise */
+	ercx_detect_start(&pr->det, ktime_get_ns(), pr->interval_ms,
+			  pr->multiplier);
 	pr->st.state = ERCX_STATE_UP;
 	pr->id = (u16)get_random_u32();
 	pr->cookie = (__force __be64)get_random_u64();
@@ -446,6 +533,9 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
 	INIT_WORK(&pr->work, ercx_probe_work);
 	hrtimer_init(&pr->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	pr->timer.function = ercx_probe_timer;
+	INIT_WORK(&pr->dl_work, ercx_probe_dl_work);
+	hrtimer_init(&pr->dl_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	pr->dl_timer.function = ercx_probe_dl_timer;
 
 	if (pr->has & ERCX_HAS_PROBE4)
 		err = ercx_probe_sock(pr, ERCX_P4);
@@ -513,7 +603,11 @@ int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,
 		 */
 		if (cur && cur->ifindex == want.ifindex) {
 			newp[p]->up = cur->up;
-			newp[p]->misses = cur->up ? 0 : want.multiplier;
+			/* and the last answer, with the new detection time */
+			spin_lock_bh(&cur->lock);
+			ercx_detect_reconf(&newp[p]->det, &cur->det,
+					   want.interval_ms, want.multiplier);
+			spin_unlock_bh(&cur->lock);
 		}
 	}
 	return 0;
@@ -579,9 +673,12 @@ void ercx_probes_commit(struct ercx_net *en, struct ercx_prober **newp,
 		for (f = 0; f < 2; f++)
 			WRITE_ONCE(en->probe_sk[p][f],
 				   pr && pr->sock[f] ? pr->sock[f]->sk : NULL);
-		/* a new one: its first round right away */
-		if (pr)
+		/* a new one: its first round right away, its deadline */
+		if (pr) {
 			hrtimer_start(&pr->timer, 0, HRTIMER_MODE_REL);
+			if (pr->up)
+				ercx_probe_dl_arm(pr, pr->det.deadline_ns);
+		}
 	}
 }
 

@@ -143,4 +143,25 @@ void ercx_damp_flap(struct ercx_damp *d, u64 now_ns);
 /* The effective failback delay for the configured @base_ms */
 u32 ercx_damp_delay(const struct ercx_damp *d, u32 base_ms);
 
+/*
+ * Liveness detection of a probing path (Documentation/design.rst, "Liveness
+ * probes"), as BFD's detection time (RFC 5880 6.8.4): a path is down when
+ * no answer has arrived for multiplier x interval since the last answer (or
+ * since the probes started).  The caller owns the struct, its lock and the
+ * timer it arms at @deadline_ns; these are pure functions.  Times are
+ * monotonic nanoseconds, compared modulo 2^64 (a wrap is harmless).
+ */
+struct ercx_detect {
+	u64 det_ns;		/* the detection time: multiplier x interval */
+	u64 last_rx_ns;		/* the last answer, or the start */
+	u64 deadline_ns;	/* down when no answer has arrived by then */
+};
+
+void ercx_detect_start(struct ercx_detect *d, u64 now_ns, u32 interval_ms,
+		       u8 multiplier);
+void ercx_detect_reconf(struct ercx_detect *d, const struct ercx_detect *old,
+			u32 interval_ms, u8 multiplier);
+void ercx_detect_rx(struct ercx_detect *d, u64 now_ns);
+bool ercx_detect_expired(const struct ercx_detect *d, u64 now_ns);
+
 #endif /* _ERCX_CORE_H */

@@ -83,6 +83,7 @@ typedef __u16 u16;
 typedef __u32 u32;
 typedef __u64 u64;
 typedef __s32 s32;
+typedef __s64 s64;
 
 #ifndef BIT
 #define BIT(nr)		(1UL << (nr))

@@ -5,7 +5,9 @@
  * A path is usable when its link is up and the operator's mode does not
  * remove it: forced-vpn removes ER, forced-er removes the VPN.  ER that came
  * back is pending (not usable) until the failback delay has elapsed.  The
- * caller owns struct ercx_sm and the timers; these are pure functions.
+ * probes' detection time ("Liveness probes") takes a path down when no
+ * answer has arrived for multiplier x interval.  The caller owns struct
+ * ercx_sm, struct ercx_detect and the timers; these are pure functions.
  */
 #include "ercx_core.h"
 
@@ -166,4 +168,98 @@ u32 ercx_damp_delay(const struct ercx_damp *d, u32 base_ms)
 	if (delay > ERCX_DAMP_CAP_MS)
 		delay = base_ms > ERCX_DAMP_CAP_MS ? base_ms : ERCX_DAMP_CAP_MS;
 	return (u32)delay;
+}
+
+/* @a is at or after @b, modulo 2^64 (times less than 2^63 ns apart) */
+static bool ercx_ns_reached(u64 a, u64 b)
+{
+	return (s64)(a - b) >= 0;
+}
+
+static u64 ercx_detect_time(u32 interval_ms, u8 multiplier)
+{
+	return (u64)interval_ms * 1000000ULL * (multiplier ? multiplier : 1);
+}
+
+/**
+ * ercx_detect_start() - start the detection of a path's probes
+ * @d: the detection state
+ * @now_ns: the start, which counts as an answer
+ * @interval_ms: the probe interval
+ * @multiplier: the probe multiplier (0 counts as 1)
+ *
+ * The first probes have the whole detection time to be answered: the path
+ * goes down at @now_ns + @multiplier x @interval_ms if none is.
+ *
+ * Context: Any context; the caller holds the lock that guards @d.
+ */
+void ercx_detect_start(struct ercx_detect *d, u64 now_ns, u32 interval_ms,
+		       u8 multiplier)
+{
+	d->det_ns = ercx_detect_time(interval_ms, multiplier);
+	d->last_rx_ns = now_ns;
+	d->deadline_ns = now_ns + d->det_ns;
+}
+
+/**
+ * ercx_detect_reconf() - new settings for a path whose probes were running
+ * @d: the new detection state
+ * @old: the state under the previous settings
+ * @interval_ms: the new probe interval
+ * @multiplier: the new probe multiplier (0 counts as 1)
+ *
+ * The last answer carries over; until the next one, the path goes down at
+ * the later of the two deadlines, the old one and the last answer plus the
+ * new detection time.  So shorter timers never take down at once a path
+ * whose last answer was recent under the old ones (BFD keeps the longer
+ * detection time until its poll sequence completes, RFC 5880 6.8.3), and
+ * longer timers apply at once.  The next answer sets the deadline by the
+ * new settings alone.
+ *
+ * Context: Any context; the caller holds the locks that guard @d and @old.
+ */
+void ercx_detect_reconf(struct ercx_detect *d, const struct ercx_detect *old,
+			u32 interval_ms, u8 multiplier)
+{
+	u64 due;
+
+	d->det_ns = ercx_detect_time(interval_ms, multiplier);
+	d->last_rx_ns = old->last_rx_ns;
+	due = old->last_rx_ns + d->det_ns;
+	d->deadline_ns = ercx_ns_reached(due, old->deadline_ns) ?
+			 due : old->deadline_ns;
+}
+
+/**
+ * ercx_detect_rx() - an answer arrived
+ * @d: the detection state
+ * @now_ns: when it arrived
+ *
+ * The deadline moves to @now_ns plus the detection time.  An answer stamped
+ * before the last one (two CPUs' receive paths racing for the caller's lock)
+ * moves nothing.
+ *
+ * Context: Any context; the caller holds the lock that guards @d.
+ */
+void ercx_detect_rx(struct ercx_detect *d, u64 now_ns)
+{
+	if (!ercx_ns_reached(now_ns, d->last_rx_ns))
+		return;
+	d->last_rx_ns = now_ns;
+	d->deadline_ns = now_ns + d->det_ns;
+}
+
+/**
+ * ercx_detect_expired() - whether the path is down by its probes
+ * @d: the detection state
+ * @now_ns: the current time
+ *
+ * Context: Any context; the caller holds the lock that guards @d.
+ * Return: true when no answer arrived before the deadline (@now_ns at or
+ * after it); false otherwise, the caller's timer then waits for
+ * @d->deadline_ns.
+ */
+bool ercx_detect_expired(const struct ercx_detect *d, u64 now_ns)
+{
+	return ercx_ns_reached(now_ns, d->deadline_ns);
 }

@@ -12,7 +12,8 @@
 #  (e) a dead VPN (its probes time out) is not failed over to; with no
 #      usable path NoPath = drop is honoured and status says so;
 #  (f) a replace with the same probe settings keeps the probes' counters;
-#      flush stops the probes.
+#      shorter timers on a replace do not take a path down that was
+#      answered under the old ones; flush stops the probes.
 # Timings are never pass/fail: TCG is slow; waits are generous.
 DIR=$(dirname "$(readlink -f "$0")")
 # shellcheck source=selftests/net/lib.sh
@@ -105,7 +106,7 @@ print(t["to"], t["reason"], gap, j["failback"]["effective_ms"], j["failback"]["p
 '
 }
 
-tap_plan 51
+tap_plan 53
 topo_setup
 tap_result $? "topology up"
 probe_counters
@@ -364,6 +365,24 @@ s2=$(status_get 'j["paths"]["er"]["probe"]["sent"]')
 v2=$(ctl -j status | json_get '"probe" in j["paths"]["vpn"]')
 [ "$s2" -lt "$s1" ] && [ "$v2" = False ]
 tap_result $? "(f) other settings: ER probes restart ($s1 -> $s2), VPN probes stopped"
+# Shorter timers on a reload while ER is up: the last answer carries over
+# and the later deadline, the old one, holds until the next answer
+# (design.rst, "Liveness probes").  The last answer is 1.5 s old when the
+# 100 ms x 5 settings (500 ms) come: counting from it alone would take ER
+# down at once.
+policy_load failback=0 er_probe=5s er_mult=3
+wait_status 100 'j["paths"]["er"]["probe"]["received"] >= 1' True
+tap_result $? "(f) ER probes every 5 s x 3: the first is answered"
+sleep 1.5
+f0=$(status_get 'j["failovers"]')
+policy_load failback=0 er_probe=100ms er_mult=5
+wait_status 100 'j["paths"]["er"]["probe"]["received"] > 3' True
+sleep 0.5
+f1=$(status_get 'j["failovers"]')
+pst=$(status_get 'j["paths"]["er"]["probe"]["state"]')
+[ "$f1" = "$f0" ] && [ "$pst" = up ] &&
+	[ "$(status_get 'j["active_path"]')" = er ]
+tap_result $? "(f) 5 s x 3 -> 100 ms x 5 with the last answer 1.5 s old: ER stays up (failovers $f0 -> $f1, probe $pst)"
 ctl flush
 sleep 0.3
 p0=$(er_probes req4)

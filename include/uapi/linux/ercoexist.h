@@ -114,8 +114,8 @@ enum ercx_path_state {
  * @ERCX_REASON_ADMIN_DOWN: the device is administratively down
  * @ERCX_REASON_CARRIER: the device has no carrier, or lost it meanwhile
  * @ERCX_REASON_OPERATOR: forced by %ERCX_CMD_FAILOVER
- * @ERCX_REASON_PROBE_TIMEOUT: the liveness probes were missed
- *                             ProbeMultiplier times in a row
+ * @ERCX_REASON_PROBE_TIMEOUT: no answer to the liveness probes for
+ *                             ProbeMultiplier x ProbeInterval
  * @ERCX_REASON_FAILBACK: the failback delay elapsed
  * @ERCX_REASON_POLICY: a new policy was set, or the policy was flushed
  * @ERCX_REASON_AUTO: back to automatic selection by %ERCX_CMD_AUTO
@@ -156,8 +156,9 @@ enum ercx_reason {
  *                       per second.
  * @ERCX_EVENT_PROBE: the liveness probes of a path changed their verdict:
  *                    %ERCX_A_PATH, %ERCX_A_STATE (up: answering; down:
- *                    ProbeMultiplier misses in a row), %ERCX_A_REASON
- *                    (%ERCX_REASON_UP or %ERCX_REASON_PROBE_TIMEOUT)
+ *                    no answer for ProbeMultiplier x ProbeInterval),
+ *                    %ERCX_A_REASON (%ERCX_REASON_UP or
+ *                    %ERCX_REASON_PROBE_TIMEOUT)
  * @__ERCX_EVENT_MAX: one past the last event; internal
  * @ERCX_EVENT_MAX: the highest event
  *
@@ -311,7 +312,8 @@ enum ercx_attr {
  *                      gateway)
  * @ERCX_PATH_A_PROBE6: binary, 16 bytes: the IPv6 liveness probe target
  * @ERCX_PATH_A_PROBE_INTERVAL_MS: u32: 0 for no probes, else at least 10
- * @ERCX_PATH_A_PROBE_MULTIPLIER: u8: 1..255 missed rounds take the path down
+ * @ERCX_PATH_A_PROBE_MULTIPLIER: u8: 1..255 intervals without an answer take
+ *                                the path down
  * @ERCX_PATH_A_PEER4: be32 (VPN only): the tunnel's IPv4 underlay peer
  * @ERCX_PATH_A_PEER6: binary, 16 bytes (VPN only): the IPv6 underlay peer
  * @ERCX_PATH_A_FWMARK: u32: the mark for this path, within %ERCX_A_FWMASK
