@@ -214,8 +214,8 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
  * select for the prefix that the lookup returned: the longest prefix among
  * that prefix and the shorter prefixes covering it whose paths are usable;
  * ER wins ties.  An exclusion (via %ERCX_VIA_NONE) is always "usable" and
- * answers %ERCX_ANS_EXCLUDED: the packet is left to normal routing.  So a change of the usable mask is O(1) and a packet does
- * one lookup::
+ * answers %ERCX_ANS_EXCLUDED: the packet is left to normal routing.  So a
+ * change of the usable mask is O(1) and a packet does one lookup::
  *
  *	r = ercx_lpm_lookup4(lpm, daddr);
  *	if (r)
