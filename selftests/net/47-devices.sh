@@ -190,8 +190,18 @@ tap_result $? "Transit 1: they are steered back to ER, none reaches the lan (IPv
 $GENLSET er=er0 er_gw4="$ER_GW4" er_gw6="$ER_GW6" vpn=vti0 failback=0 \
 	pfx="$AZ_NET4:both" pfx="$SITE_NET4:vpn" pfx="$SITE_NET6:vpn" 2>&1 | sed 's/^/# /'
 nsx gw nft -f - <<EOF
-table ip dn { chain c { type nat hook prerouting priority dstnat; ip daddr 10.99.0.10 dnat to $SITE4; } }
-table ip6 dn { chain c { type nat hook prerouting priority dstnat; ip6 daddr fd99::10 dnat to $SITE6; } }
+table ip dn {
+	chain c {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr 10.99.0.10 dnat to $SITE4
+	}
+}
+table ip6 dn {
+	chain c {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip6 daddr fd99::10 dnat to $SITE6
+	}
+}
 EOF
 tap_result $? "DNAT rules on gw"
 expect_path "DNATed IPv4 10.99.0.10 -> $SITE4 is steered by its real address (VPN)" 10.99.0.10 vpn 3

@@ -139,9 +139,7 @@ def main():
                             struct.pack('B', int(args['mss_scope']))))
     via = {'none': 0, 'er': 1, 'vpn': 2, 'both': 3}
     for p in pfx:
-        net, _, v = p.partition(':')
-        if net.count(':'):		# IPv6: the via is after the last ':'
-            net, _, v = p.rpartition(':')
+        net, _, v = p.rpartition(':')	# the via is after the last ':'
         n = ipaddress.ip_network(net)
         a = 'ERCX_PFX_A_ADDR4' if n.version == 4 else 'ERCX_PFX_A_ADDR6'
         payload.append(nest(E['ERCX_A_PREFIX'], [
