@@ -32,7 +32,7 @@ require_cmds ip nft ping
 require_module_and_ctl
 trap topo_cleanup EXIT
 
-GENLSET="/usr/bin/python3 $DIR/genlset.py"
+GENLSET="nsx gw /usr/bin/python3 $DIR/genlset.py"
 XNS=$ERCX_NS-aside
 
 tap_plan 30
