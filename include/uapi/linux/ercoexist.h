@@ -33,7 +33,13 @@ enum ercx_path {
 	ERCX_PATH_MAX = __ERCX_PATH_MAX - 1,
 };
 
-/* ERCX_PFX_A_VIA: the paths a prefix is reachable by (bit mask) */
+/*
+ * ERCX_PFX_A_VIA: the paths a prefix is reachable by (bit mask).
+ * ERCX_VIA_NONE: an exclusion: destinations in it are never steered nor
+ * subject to NoPath, whatever shorter prefix covers them (the gateway's own
+ * addresses and connected subnets, the config's Exclude lines).
+ */
+#define ERCX_VIA_NONE	0U
 #define ERCX_VIA_ER	(1U << 0)
 #define ERCX_VIA_VPN	(1U << 1)
 #define ERCX_VIA_ALL	(ERCX_VIA_ER | ERCX_VIA_VPN)
@@ -257,6 +263,9 @@ enum ercx_cmd {
  *                                force now, %ERCX_A_FAILBACK_DELAY_MS grown by
  *                                the dampening penalty
  * @ERCX_A_DAMP_PENALTY: u32 (read only): the recent flaps of ER
+ * @ERCX_A_TRANSIT: u8: 1 to steer packets that arrived by the ER, VPN or
+ *                  underlay device too; 0 (the default): such packets are
+ *                  left to normal routing, never sent back out of a path
  * @ERCX_A_FAILBACK_PENDING: u8 (read only): 1 while ER waits for the
  *                           failback delay
  * @__ERCX_A_MAX: one past the last attribute; internal
@@ -295,6 +304,7 @@ enum ercx_attr {
 	ERCX_A_FAILBACK_EFFECTIVE_MS,
 	ERCX_A_DAMP_PENALTY,		/* u32 (read only): recent ER flaps */
 	ERCX_A_FAILBACK_PENDING,	/* u8 (read only): 1 while ER waits */
+	ERCX_A_TRANSIT,			/* u8: 0/1, steer what arrives by a path */
 
 	__ERCX_A_MAX,
 	ERCX_A_MAX = __ERCX_A_MAX - 1,
@@ -304,8 +314,15 @@ enum ercx_attr {
  * enum ercx_path_attr - the attributes of a path
  * @ERCX_PATH_A_UNSPEC: unused
  * @ERCX_PATH_A_PAD: padding for 64-bit attributes
- * @ERCX_PATH_A_IFINDEX: u32: the path's device; required in POLICY_SET
- * @ERCX_PATH_A_IFNAME: string (read only): the device's name
+ * @ERCX_PATH_A_IFINDEX: u32: in POLICY_SET, the path's device when no
+ *                       %ERCX_PATH_A_IFNAME is given (its name is then
+ *                       followed); in status, the device bound now, 0 if
+ *                       none
+ * @ERCX_PATH_A_IFNAME: string: the path's device by name, followed through
+ *                      register, unregister, rename and moves between
+ *                      namespaces (a path without its device is down,
+ *                      %ERCX_REASON_NO_DEVICE); POLICY_SET needs IFNAME or
+ *                      IFINDEX
  * @ERCX_PATH_A_GATEWAY4: be32: the IPv4 next hop
  * @ERCX_PATH_A_GATEWAY6: binary, 16 bytes: the IPv6 next hop
  * @ERCX_PATH_A_PROBE4: be32: the IPv4 liveness probe target (default: the
@@ -343,8 +360,8 @@ enum ercx_attr {
 enum ercx_path_attr {
 	ERCX_PATH_A_UNSPEC,
 	ERCX_PATH_A_PAD,
-	ERCX_PATH_A_IFINDEX,		/* u32, required in POLICY_SET */
-	ERCX_PATH_A_IFNAME,		/* string (read only) */
+	ERCX_PATH_A_IFINDEX,		/* u32: device bound now (status) */
+	ERCX_PATH_A_IFNAME,		/* string: the device, followed by name */
 	ERCX_PATH_A_GATEWAY4,		/* be32 */
 	ERCX_PATH_A_GATEWAY6,		/* binary, 16 bytes */
 	ERCX_PATH_A_PROBE4,		/* be32: liveness probe target */
@@ -382,7 +399,8 @@ enum ercx_path_attr {
  * @ERCX_PFX_A_ADDR4: be32: the IPv4 network; exactly one of ADDR4 and ADDR6
  * @ERCX_PFX_A_ADDR6: binary, 16 bytes: the IPv6 network
  * @ERCX_PFX_A_PLEN: u8: the prefix length, 0..32 or 0..128; no host bits set
- * @ERCX_PFX_A_VIA: u8: the paths it is reachable by, an ERCX_VIA_* mask, not 0
+ * @ERCX_PFX_A_VIA: u8: the paths it is reachable by, an ERCX_VIA_* mask;
+ *                  %ERCX_VIA_NONE (0): an exclusion, never steered
  * @ERCX_PFX_A_PATH: u8 (dump): enum ercx_path, the path selected now
  * @__ERCX_PFX_A_MAX: one past the last attribute; internal
  * @ERCX_PFX_A_MAX: the highest attribute
@@ -393,7 +411,7 @@ enum ercx_prefix_attr {
 	ERCX_PFX_A_ADDR4,		/* be32: exactly one of ADDR4 and ADDR6 */
 	ERCX_PFX_A_ADDR6,		/* binary, 16 bytes */
 	ERCX_PFX_A_PLEN,		/* u8: 0..32 or 0..128; no host bits set */
-	ERCX_PFX_A_VIA,			/* u8: ERCX_VIA_* mask, not 0 */
+	ERCX_PFX_A_VIA,			/* u8: ERCX_VIA_* mask; 0: exclusion */
 	ERCX_PFX_A_PATH,		/* u8: enum ercx_path selected now (dump) */
 
 	__ERCX_PFX_A_MAX,
