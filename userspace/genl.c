@@ -155,8 +155,9 @@ int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen)
 	}
 	nlh = genl_request(nl, buf, ERCX_CMD_POLICY_SET, 0);
 	codec_put_policy(nlh, c, 0);
-	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
-	if (legacy_module(err, msg)) {
+	/* the daemon, once it knows: straight to what the module takes */
+	err = kernel_legacy ? -EINVAL : nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (kernel_legacy || legacy_module(err, msg)) {
 		err = legacy_refused(c);
 		if (err) {
 			free(buf);
