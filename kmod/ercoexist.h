@@ -40,8 +40,13 @@
 #define ERCX_HAS_PEER4	BIT(4)
 #define ERCX_HAS_PEER6	BIT(5)
 
+/*
+ * A path's configuration.  The device is a name, followed through register,
+ * unregister, rename and moves between namespaces (paths.c); the device
+ * bound now is not configuration: it is in en->live[].
+ */
 struct ercx_path_cfg {
-	int ifindex;
+	char ifname[IFNAMSIZ];
 	u32 fwmark;
 	u32 table;
 	u32 probe_interval_ms;
@@ -68,6 +73,7 @@ struct ercx_policy {
 	u16 mss6;
 	u8 mss_scope;
 	u8 nopath;
+	bool transit;			/* steer what arrives by a path too */
 	struct rcu_head rcu;
 };
 
@@ -107,9 +113,10 @@ struct ercx_pstate {
 };
 
 /*
- * What the packet path needs to test a path's device itself (paths.c sets
- * it under en->lock; hooks.c reads it under RCU): the device, NULL when the
- * policy's device is not registered, and its carrier_down_count when the
+ * The device bound to a path by its name, and what the packet path needs to
+ * test it itself (paths.c sets it under en->lock; hooks.c reads it under
+ * RCU): the device, NULL when no device of the policy's name is registered
+ * in the namespace, and its carrier_down_count when the
  * notifier last looked at it.  A device that is not running, has no carrier
  * or lost its carrier since then is unusable for the packet at once, before
  * the notifier (linkwatch, a work item) catches up; only the notifier makes
@@ -148,7 +155,8 @@ struct ercx_net {
 	struct net *net;
 	/*
 	 * The packet path reads only @policy (RCU), @usable (READ_ONCE) and
-	 * @live (RCU, READ_ONCE)
+	 * @live (RCU, READ_ONCE): the devices bound to the paths by name, the
+	 * underlay's in the slot of ERCX_UNDERLAY
 	 */
 	struct ercx_policy __rcu *policy;
 	u8 usable;			/* ERCX_USABLE_* */
@@ -214,8 +222,8 @@ int ercx_net_setup(struct ercx_net *en, struct netlink_ext_ack *extack);
 extern unsigned int ercx_max_prefixes;
 extern const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1];
 int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out);
-int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
-			      struct genl_info *info);
+const struct ercx_path_cfg *ercx_policy_cfg(const struct ercx_policy *pol,
+					    int p);
 void ercx_policy_free(struct ercx_policy *pol);
 void ercx_policy_free_rcu(struct ercx_policy *pol);
 struct ercx_policy *ercx_policy_locked(struct ercx_net *en);
@@ -254,6 +262,7 @@ int ercx_paths_set_mode(struct ercx_net *en, u8 mode, u8 reason);
 void ercx_paths_probe_changed(struct ercx_net *en, int p);
 void ercx_paths_probe_missed(struct ercx_net *en, int p);
 u32 ercx_paths_failback_ms(struct ercx_net *en);
+int ercx_paths_bound_ifindex(struct ercx_net *en, int p);
 
 /* probe.c */
 int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,

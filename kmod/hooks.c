@@ -4,8 +4,13 @@
  *
  * Steering: PRE_ROUTING (forwarded) and LOCAL_OUT (locally generated) look
  * the destination up and set the selected path's mark; policy routing does
- * the rest.  MSS clamp: SYNs entering (PRE_ROUTING) or leaving (POST_ROUTING)
- * by the VPN device, and with scope "all" every SYN to or from a prefix.
+ * the rest.  They run just after DNAT, so a DNATed packet is steered by its
+ * real destination.  A destination in an exclusion (via 0) is left alone;
+ * so is, unless the policy allows transit, a packet that arrived by the ER,
+ * VPN or underlay device: it is never sent back out of a path.
+ * MSS clamp: SYNs entering (PRE_ROUTING) or leaving (POST_ROUTING) by the
+ * VPN device, and with scope "all" every SYN to or from a prefix that is
+ * not an exclusion.
  *
  * Underlay guard: packets to the VPN peer never leave by the ER device.
  * Forwarded ones get the underlay's mark in PRE_ROUTING; locally generated
@@ -13,8 +18,8 @@
  * in LOCAL_OUT; whatever still reaches ER in POST_ROUTING is dropped.
  *
  * Runs under RCU in any context: reads only the policy pointer, the usable
- * mask and the paths' devices (en->live), writes only per-CPU counters and
- * the skb.
+ * mask and the devices bound to the paths (en->live: compared, and tested
+ * for carrier), writes only per-CPU counters and the skb.
  */
 
 #include <linux/ip.h>
@@ -150,16 +155,17 @@ static unsigned int ercx_mss(struct ercx_net *en, struct sk_buff *skb,
  * a packet: running, with its carrier, not lost since (carrier_down_count)?
  * Linkwatch tells the notifier of a carrier change from a work item; until
  * then the driver drops whatever is routed to a device without carrier.
- * No device, or one the policy does not name (a policy being replaced):
- * the usable mask alone decides.
+ * No device: the usable mask alone decides (the path is down, no-device).
+ * While a policy is replaced, the binding (paths.c) follows under
+ * en->lock right after the pointer swap: a packet in between tests the
+ * device of the previous policy's name, for that moment.
  */
-static bool ercx_dev_fit(const struct ercx_net *en,
-			 const struct ercx_policy *pol, int p)
+static bool ercx_dev_fit(const struct ercx_net *en, int p)
 {
 	const struct net_device *dev = rcu_dereference(en->live[p].dev);
 	unsigned long state;
 
-	if (unlikely(!dev) || unlikely(dev->ifindex != pol->path[p].ifindex))
+	if (unlikely(!dev))
 		return true;
 	state = READ_ONCE(dev->state);
 	return (state & (BIT(__LINK_STATE_START) | BIT(__LINK_STATE_NOCARRIER))) ==
@@ -173,14 +179,13 @@ static bool ercx_dev_fit(const struct ercx_net *en,
  * carrier.  The packet path only ever takes a path away: giving one back
  * is the notifier's, after the failback delay.
  */
-static u8 ercx_usable_now(const struct ercx_net *en,
-			  const struct ercx_policy *pol)
+static u8 ercx_usable_now(const struct ercx_net *en)
 {
 	u8 usable = READ_ONCE(en->usable);
 
-	if ((usable & ERCX_USABLE_ER) && !ercx_dev_fit(en, pol, ERCX_PATH_ER))
+	if ((usable & ERCX_USABLE_ER) && !ercx_dev_fit(en, ERCX_PATH_ER))
 		usable &= ~ERCX_USABLE_ER;
-	if ((usable & ERCX_USABLE_VPN) && !ercx_dev_fit(en, pol, ERCX_PATH_VPN))
+	if ((usable & ERCX_USABLE_VPN) && !ercx_dev_fit(en, ERCX_PATH_VPN))
 		usable &= ~ERCX_USABLE_VPN;
 	return usable;
 }
@@ -188,14 +193,18 @@ static u8 ercx_usable_now(const struct ercx_net *en,
 /*
  * Mark a packet to prefix @idx (1-based) for its selected path.  Returns
  * true when it goes on; false when it was dropped and answered (no path).
+ * An exclusion (or a prefix below one whose paths are unusable) leaves the
+ * packet as it is: no mark, no NoPath.
  */
 static bool ercx_steer(struct ercx_net *en, const struct ercx_policy *pol,
 		       struct sk_buff *skb, u32 idx)
 {
 	u8 path = ercx_select(ercx_lpm_answers(pol->lpm, idx - 1),
-			      ercx_usable_now(en, pol));
+			      ercx_usable_now(en));
 	u32 mark = skb->mark & ~pol->fwmask;
 
+	if (path == ERCX_ANS_EXCLUDED)
+		return true;
 	if (path == ERCX_PATH_NONE) {
 		ercx_stats_add(en, ERCX_CTR_NOPATH_PACKETS, 1);
 		if (pol->nopath == ERCX_NOPATH_DROP) {
@@ -210,16 +219,46 @@ static bool ercx_steer(struct ercx_net *en, const struct ercx_policy *pol,
 	return true;
 }
 
-static bool ercx_is_vpn(const struct ercx_policy *pol,
+/* Is @dev the device bound to path @p (or the underlay) now? */
+static bool ercx_is_dev(const struct ercx_net *en, int p,
 			const struct net_device *dev)
 {
-	return dev && dev->ifindex == pol->path[ERCX_PATH_VPN].ifindex;
+	return dev && rcu_access_pointer(en->live[p].dev) == dev;
 }
 
-static bool ercx_is_er(const struct ercx_policy *pol,
+static bool ercx_is_vpn(const struct ercx_net *en,
+			const struct net_device *dev)
+{
+	return ercx_is_dev(en, ERCX_PATH_VPN, dev);
+}
+
+static bool ercx_is_er(const struct ercx_net *en,
 		       const struct net_device *dev)
 {
-	return dev && dev->ifindex == pol->path[ERCX_PATH_ER].ifindex;
+	return ercx_is_dev(en, ERCX_PATH_ER, dev);
+}
+
+/*
+ * May a packet that arrived by @in (PRE_ROUTING) be steered?  Not when it
+ * came by the ER, VPN or underlay device (the slot of the underlay is
+ * empty without one), unless the policy allows transit: sending it back
+ * out of a path would loop it, or carry traffic from Azure meant for
+ * on-premises back to Azure.
+ */
+static bool ercx_may_steer_in(const struct ercx_net *en,
+			      const struct ercx_policy *pol,
+			      const struct net_device *in)
+{
+	if (pol->transit)
+		return true;
+	return !ercx_is_er(en, in) && !ercx_is_vpn(en, in) &&
+	       !ercx_is_dev(en, ERCX_UNDERLAY, in);
+}
+
+/* Prefix @idx (1-based, 0: none) is a policy prefix, not an exclusion */
+static bool ercx_pfx_policy(const struct ercx_policy *pol, u32 idx)
+{
+	return idx && ercx_lpm_prefix(pol->lpm, idx - 1)->via != ERCX_VIA_NONE;
 }
 
 /* ---- Underlay guard ---- */
@@ -273,7 +312,7 @@ static unsigned int ercx_guard_out(struct ercx_net *en,
 {
 	int err;
 
-	if (!ercx_is_er(pol, skb_dst(skb) ? skb_dst(skb)->dev : NULL))
+	if (!ercx_is_er(en, skb_dst(skb) ? skb_dst(skb)->dev : NULL))
 		return NF_ACCEPT;
 	ercx_guard_hit(en);
 	if (!pol->has_underlay)
@@ -287,7 +326,7 @@ static unsigned int ercx_guard_out(struct ercx_net *en,
 		err = nf_ip6_route_me_harder(state->net, state->sk, skb);
 	if (err < 0)
 		return NF_DROP_ERR(err);
-	if (ercx_is_er(pol, skb_dst(skb)->dev))
+	if (ercx_is_er(en, skb_dst(skb)->dev))
 		return NF_DROP;
 	return NF_ACCEPT;
 }
@@ -297,7 +336,7 @@ static unsigned int ercx_guard_post(struct ercx_net *en,
 				    const struct ercx_policy *pol,
 				    const struct nf_hook_state *state)
 {
-	if (!ercx_is_er(pol, state->out))
+	if (!ercx_is_er(en, state->out))
 		return NF_ACCEPT;
 	ercx_guard_hit(en);
 	return NF_DROP;
@@ -351,7 +390,8 @@ static bool ercx_scope_all4(const struct ercx_policy *pol,
 			    const struct iphdr *iph, u32 idx)
 {
 	return pol->mss_scope == ERCX_MSS_SCOPE_ALL &&
-	       (idx || ercx_lpm_lookup4(pol->lpm, iph->saddr));
+	       (ercx_pfx_policy(pol, idx) ||
+		ercx_pfx_policy(pol, ercx_lpm_lookup4(pol->lpm, iph->saddr)));
 }
 
 static unsigned int ercx_in4(void *priv, struct sk_buff *skb,
@@ -371,13 +411,14 @@ static unsigned int ercx_in4(void *priv, struct sk_buff *skb,
 	}
 
 	idx = ercx_lpm_lookup4(pol->lpm, iph->daddr);
-	if (idx && !ercx_steer(en, pol, skb, idx)) {
+	if (idx && ercx_may_steer_in(en, pol, state->in) &&
+	    !ercx_steer(en, pol, skb, idx)) {
 		ercx_send_unreach4(skb, state->hook);
 		return NF_DROP;
 	}
 
 	thoff = ercx_tcp4(skb);
-	if (thoff && (ercx_is_vpn(pol, state->in) ||
+	if (thoff && (ercx_is_vpn(en, state->in) ||
 		      ercx_scope_all4(pol, iph, idx)))
 		return ercx_mss(en, skb, thoff, pol->mss);
 	return NF_ACCEPT;
@@ -432,7 +473,7 @@ static unsigned int ercx_post4(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (ercx_peer4(pol, ip_hdr(skb)->daddr))
 		return ercx_guard_post(en, pol, state);
-	if (!ercx_is_vpn(pol, state->out))
+	if (!ercx_is_vpn(en, state->out))
 		return NF_ACCEPT;
 	thoff = ercx_tcp4(skb);
 	return thoff ? ercx_mss(en, skb, thoff, pol->mss) : NF_ACCEPT;
@@ -466,8 +507,11 @@ static unsigned int ercx_tcp6(const struct sk_buff *skb)
 static bool ercx_scope_all6(const struct ercx_policy *pol,
 			    const struct ipv6hdr *ip6h, u32 idx)
 {
+	const u8 *saddr = ip6h->saddr.s6_addr;
+
 	return pol->mss_scope == ERCX_MSS_SCOPE_ALL &&
-	       (idx || ercx_lpm_lookup6(pol->lpm, ip6h->saddr.s6_addr));
+	       (ercx_pfx_policy(pol, idx) ||
+		ercx_pfx_policy(pol, ercx_lpm_lookup6(pol->lpm, saddr)));
 }
 
 static unsigned int ercx_in6(void *priv, struct sk_buff *skb,
@@ -487,13 +531,14 @@ static unsigned int ercx_in6(void *priv, struct sk_buff *skb,
 	}
 
 	idx = ercx_lpm_lookup6(pol->lpm, ip6h->daddr.s6_addr);
-	if (idx && !ercx_steer(en, pol, skb, idx)) {
+	if (idx && ercx_may_steer_in(en, pol, state->in) &&
+	    !ercx_steer(en, pol, skb, idx)) {
 		ercx_send_unreach6(state->net, skb, state->hook);
 		return NF_DROP;
 	}
 
 	thoff = ercx_tcp6(skb);
-	if (thoff && (ercx_is_vpn(pol, state->in) ||
+	if (thoff && (ercx_is_vpn(en, state->in) ||
 		      ercx_scope_all6(pol, ip6h, idx)))
 		return ercx_mss(en, skb, thoff, pol->mss6);
 	return NF_ACCEPT;
@@ -546,23 +591,32 @@ static unsigned int ercx_post6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (ercx_peer6(pol, &ipv6_hdr(skb)->daddr))
 		return ercx_guard_post(en, pol, state);
-	if (!ercx_is_vpn(pol, state->out))
+	if (!ercx_is_vpn(en, state->out))
 		return NF_ACCEPT;
 	thoff = ercx_tcp6(skb);
 	return thoff ? ercx_mss(en, skb, thoff, pol->mss6) : NF_ACCEPT;
 }
 
+/*
+ * Steering (PRE_ROUTING, LOCAL_OUT) right after DNAT (-100), so a DNATed
+ * packet is steered by its real destination; still before the routing
+ * decision (which follows PRE_ROUTING) and before filter (0), with the
+ * conntrack of the real tuple.  POST_ROUTING (the VPN's MSS clamp and the
+ * underlay guard's last resort) stays just after mangle (-150): before
+ * SNAT, it sees the tuple the tunnel carries.  Documentation/design.rst,
+ * "Hook priorities".
+ */
 static const struct nf_hook_ops ercx_hook_tmpl[ERCX_NHOOKS] = {
 	{
 		.hook = ercx_in4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_MANGLE + 1,
+		.priority = NF_IP_PRI_NAT_DST + 1,
 	}, {
 		.hook = ercx_out4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP_PRI_MANGLE + 1,
+		.priority = NF_IP_PRI_NAT_DST + 1,
 	}, {
 		.hook = ercx_post4,
 		.pf = NFPROTO_IPV4,
@@ -572,12 +626,12 @@ static const struct nf_hook_ops ercx_hook_tmpl[ERCX_NHOOKS] = {
 		.hook = ercx_in6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_MANGLE + 1,
+		.priority = NF_IP6_PRI_NAT_DST + 1,
 	}, {
 		.hook = ercx_out6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_MANGLE + 1,
+		.priority = NF_IP6_PRI_NAT_DST + 1,
 	}, {
 		.hook = ercx_post6,
 		.pf = NFPROTO_IPV6,

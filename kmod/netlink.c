@@ -56,8 +56,9 @@ static int ercx_put_probe(struct sk_buff *skb, struct ercx_net *en, int p)
 
 /*
  * The nest of path @p, or of the underlay (@p is ERCX_UNDERLAY) when the
- * policy has one: its configuration, and with @st (status) its state,
- * counters and probes
+ * policy has one: its configuration (the device's name, and the ifindex of
+ * the device bound to that name now, 0 if none), and with @st (status)
+ * its state, counters and probes.  Under en->lock.
  */
 static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 			 const struct ercx_policy *pol, int p,
@@ -68,29 +69,20 @@ static int ercx_put_path(struct sk_buff *skb, struct ercx_net *en,
 		[ERCX_PATH_ER] = ERCX_A_PATH_ER,
 		[ERCX_PATH_VPN] = ERCX_A_PATH_VPN,
 	};
-	const struct ercx_path_cfg *cfg;
+	const struct ercx_path_cfg *cfg = ercx_policy_cfg(pol, p);
 	const struct ercx_pstate *ps = &en->path[p];
-	char name[IFNAMSIZ] = "";
-	struct net_device *dev;
 	struct nlattr *nest;
 
-	if (p == ERCX_UNDERLAY && !pol->has_underlay)
+	if (!cfg)
 		return 0;
-	cfg = p == ERCX_UNDERLAY ? &pol->underlay : &pol->path[p];
-
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(en->net, cfg->ifindex);
-	if (dev)
-		strscpy(name, dev->name, sizeof(name));
-	rcu_read_unlock();
-
 	nest = nla_nest_start(skb, attr[p]);
 	if (!nest)
 		return -EMSGSIZE;
 
 	/* the underlay has neither probes nor a peer (its policy says so) */
-	if (nla_put_u32(skb, ERCX_PATH_A_IFINDEX, cfg->ifindex) ||
-	    (name[0] && nla_put_string(skb, ERCX_PATH_A_IFNAME, name)) ||
+	if (nla_put_u32(skb, ERCX_PATH_A_IFINDEX,
+			ercx_paths_bound_ifindex(en, p)) ||
+	    nla_put_string(skb, ERCX_PATH_A_IFNAME, cfg->ifname) ||
 	    ((cfg->has & ERCX_HAS_GW4) &&
 	     nla_put_in_addr(skb, ERCX_PATH_A_GATEWAY4, cfg->gw4)) ||
 	    ((cfg->has & ERCX_HAS_GW6) &&
@@ -145,6 +137,7 @@ static int ercx_put_policy(struct sk_buff *skb, struct ercx_net *en,
 	    nla_put_u8(skb, ERCX_A_NOPATH, pol->nopath) ||
 	    nla_put_u32(skb, ERCX_A_FAILBACK_DELAY_MS, pol->failback_delay_ms) ||
 	    nla_put_u32(skb, ERCX_A_FWMASK, pol->fwmask) ||
+	    nla_put_u8(skb, ERCX_A_TRANSIT, pol->transit) ||
 	    nla_put_u32(skb, ERCX_A_GENERATION, pol->generation) ||
 	    nla_put_u32(skb, ERCX_A_PREFIX_COUNT, ercx_policy_prefixes(pol)))
 		return -EMSGSIZE;
@@ -258,19 +251,14 @@ static int ercx_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 
 	/*
 	 * The namespace's first policy: counters and device tracking, before
-	 * en->lock (the notifier runs under RTNL and takes en->lock).  A
-	 * request naming missing devices does not get that far.
+	 * en->lock (the notifier runs under RTNL and takes en->lock).  The
+	 * devices need not exist: paths follow their names.
 	 */
-	err = ercx_policy_check_devices(en->net, pol, info);
-	if (!err)
-		err = ercx_net_setup(en, info->extack);
+	err = ercx_net_setup(en, info->extack);
 	if (err)
 		goto free;
 
 	mutex_lock(&en->lock);
-	err = ercx_policy_check_devices(en->net, pol, info);
-	if (err)
-		goto fail;
 	err = ercx_probes_prepare(en, pol, newp, info->extack);
 	if (err)
 		goto fail;
@@ -364,6 +352,10 @@ static int ercx_put_prefix(struct sk_buff *skb, const struct ercx_policy *pol,
 	const struct ercx_prefix *p = ercx_lpm_prefix(pol->lpm, i);
 	u8 path = ercx_select(ercx_lpm_answers(pol->lpm, i), usable);
 	struct nlattr *nest;
+
+	/* an exclusion, or below one with no usable path: no path */
+	if (path == ERCX_ANS_EXCLUDED)
+		path = ERCX_PATH_NONE;
 
 	nest = nla_nest_start(skb, ERCX_A_PREFIX);
 	if (!nest)

@@ -14,6 +14,16 @@
  * carrier change from linkwatch, a work item, so a carrier may go down and
  * come back before it looks; the device's carrier_down_count tells: such a
  * flap is a down and an up here, and ER waits for the failback delay.
+ *
+ * Devices are followed by name (Documentation/design.rst, "Devices by
+ * name"): the device bound to a path (en->live) is the one registered in
+ * the namespace under the policy's name, whatever its ifindex.  The
+ * notifier binds it on NETDEV_REGISTER (a new device, or one moved into the
+ * namespace) and on NETDEV_CHANGENAME to the name; it unbinds it on
+ * NETDEV_UNREGISTER (deleted, or moved out) and NETDEV_CHANGENAME away.
+ * A path without its device is down, %ERCX_REASON_NO_DEVICE.  The
+ * underlay's device is bound the same way (slot ERCX_UNDERLAY), for the
+ * packet path only: the underlay has no state.
  * Everything here runs in process context under en->lock.
  */
 
@@ -38,9 +48,10 @@ static void ercx_dev_state(const struct net_device *dev, u8 *state, u8 *reason)
 }
 
 /*
- * Let the packet path test @dev (NULL: none) for path @p.  The count of
- * carrier losses starts from now for a device new to the path; for the same
- * device only the notifier moves it on (ercx_netdev_event()).
+ * Bind @dev (NULL: none) to path @p (or the underlay): the packet path tests
+ * it, and the path's probes leave by it from their next round.  The count of carrier losses
+ * starts from now for a device new to the path; for the same device only
+ * the notifier moves it on (ercx_netdev_event()).
  */
 static void ercx_live_set(struct ercx_net *en, int p,
 			  const struct net_device *dev)
@@ -53,6 +64,24 @@ static void ercx_live_set(struct ercx_net *en, int p,
 	if (dev)
 		WRITE_ONCE(l->downs, atomic_read(&dev->carrier_down_count));
 	rcu_assign_pointer(l->dev, dev);
+}
+
+/**
+ * ercx_paths_bound_ifindex() - the ifindex of the device bound to a path
+ * @en: the namespace's state
+ * @p: %ERCX_PATH_ER, %ERCX_PATH_VPN or %ERCX_UNDERLAY
+ *
+ * Context: Process context, en->lock held (the binding changes under it,
+ * and the device is unbound before it is freed).
+ * Return: the device's ifindex, 0 when no device is bound.
+ */
+int ercx_paths_bound_ifindex(struct ercx_net *en, int p)
+{
+	const struct net_device *dev;
+
+	dev = rcu_dereference_protected(en->live[p].dev,
+					lockdep_is_held(&en->lock));
+	return dev ? dev->ifindex : 0;
 }
 
 static void ercx_transition(struct ercx_net *en, u8 from, u8 to, u8 reason)
@@ -266,14 +295,50 @@ static bool ercx_carrier_flapped(struct ercx_net *en, int p,
 	return true;
 }
 
+/*
+ * NETDEV_UNREGISTER (deleted, or moving out of the namespace), or renamed
+ * away from the name of path @p (or the underlay): unbind, the path is down
+ * without its device.  Returns true when the path's state changed.
+ */
+static bool ercx_dev_gone(struct ercx_net *en, int p)
+{
+	u8 state, reason;
+
+	ercx_live_set(en, p, NULL);
+	if (p == ERCX_UNDERLAY)
+		return false;
+	ercx_dev_state(NULL, &state, &reason);
+	return ercx_path_set(en, p, state, reason, false);
+}
+
+/* @dev has the name of path @p (or the underlay): bind it, take its state */
+static bool ercx_dev_here(struct ercx_net *en, int p,
+			  const struct net_device *dev)
+{
+	bool changed = false;
+	u8 state, reason;
+
+	if (p == ERCX_UNDERLAY) {
+		ercx_live_set(en, p, dev);
+		return false;
+	}
+	ercx_dev_state(dev, &state, &reason);
+	if (ercx_carrier_flapped(en, p, dev, state))
+		changed = true;
+	ercx_live_set(en, p, dev);
+	changed |= ercx_path_set(en, p, state, reason, false);
+	return changed;
+}
+
 static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct ercx_net *en = container_of(nb, struct ercx_net, netdev_nb);
+	const struct ercx_path_cfg *cfg;
 	const struct ercx_policy *pol;
-	u8 state, reason = ERCX_REASON_NONE;
-	bool changed = false;
+	bool changed = false, bound, named;
+	u8 reason = ERCX_REASON_NONE;
 	int p;
 
 	switch (event) {
@@ -281,6 +346,7 @@ static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
+	case NETDEV_CHANGENAME:
 	case NETDEV_UNREGISTER:
 		break;
 	default:
@@ -291,30 +357,44 @@ static int ercx_netdev_event(struct notifier_block *nb, unsigned long event,
 	/*
 	 * Whatever the policy: the packet path must not see a device once
 	 * it is unregistered (its readers are done after the synchronize_net()
-	 * that follows this notifier in unregister_netdevice_many())
+	 * that follows this notifier in unregister_netdevice_many(), and in
+	 * dev_change_net_namespace())
 	 */
 	if (event == NETDEV_UNREGISTER)
-		for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++)
+		for (p = 0; p <= ERCX_PATH_MAX; p++)
 			if (rcu_access_pointer(en->live[p].dev) == dev)
-				RCU_INIT_POINTER(en->live[p].dev, NULL);
+				ercx_live_set(en, p, NULL);
 
 	pol = ercx_policy_locked(en);
 	if (!pol || en->dying)
 		goto out;
 
-	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
-		if (pol->path[p].ifindex != dev->ifindex)
+	/* the underlay (slot 0) binds and unbinds; ER and VPN have a state */
+	for (p = 0; p <= ERCX_PATH_MAX; p++) {
+		cfg = ercx_policy_cfg(pol, p);
+		if (!cfg)
 			continue;
+		bound = rcu_access_pointer(en->live[p].dev) == dev;
+		/* under RTNL: the name is stable */
+		named = !strcmp(dev->name, cfg->ifname);
 		if (event == NETDEV_UNREGISTER) {
-			ercx_dev_state(NULL, &state, &reason);
-			changed |= ercx_path_set(en, p, state, reason, false);
+			if (named || bound) {
+				changed |= ercx_dev_gone(en, p);
+				reason = ERCX_REASON_NO_DEVICE;
+			}
 			continue;
 		}
-		ercx_dev_state(dev, &state, &reason);
-		if (ercx_carrier_flapped(en, p, dev, state))
+		if (bound && !named) {		/* renamed away */
+			changed |= ercx_dev_gone(en, p);
+			reason = ERCX_REASON_NO_DEVICE;
+			continue;
+		}
+		if (!named)
+			continue;
+		if (ercx_dev_here(en, p, dev))
 			changed = true;
-		ercx_live_set(en, p, dev);
-		changed |= ercx_path_set(en, p, state, reason, false);
+		if (p != ERCX_UNDERLAY)
+			reason = en->path[p].dev_reason;
 	}
 	if (changed)
 		ercx_paths_commit(en, reason);
@@ -351,12 +431,14 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 
 	/* another ER device or another delay: the penalty starts again */
 	if (!pol || !old ||
-	    old->path[ERCX_PATH_ER].ifindex != pol->path[ERCX_PATH_ER].ifindex ||
+	    strcmp(old->path[ERCX_PATH_ER].ifname,
+		   pol->path[ERCX_PATH_ER].ifname) ||
 	    old->failback_delay_ms != pol->failback_delay_ms)
 		memset(&en->damp, 0, sizeof(en->damp));
 
 	if (!pol) {
 		ercx_er_not_pending(en);
+		ercx_live_set(en, ERCX_UNDERLAY, NULL);
 		for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
 			ercx_live_set(en, p, NULL);
 			en->sm.link_up[p] = 0;
@@ -370,8 +452,22 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 		return;
 	}
 
+	/*
+	 * Found, the device was still listed under that name, or unlisted or
+	 * renamed within this RCU section: its NETDEV_UNREGISTER or
+	 * NETDEV_CHANGENAME, which unbinds it, comes under en->lock, so after
+	 * us; and a device registered meanwhile is bound by its
+	 * NETDEV_REGISTER, which waits for en->lock too.  So a device found
+	 * stays valid after the RCU section while we hold en->lock.
+	 */
+	rcu_read_lock();
+	dev = pol->has_underlay ?
+	      dev_get_by_name_rcu(en->net, pol->underlay.ifname) : NULL;
+	rcu_read_unlock();
+	ercx_live_set(en, ERCX_UNDERLAY, dev);
+
 	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
-		fresh = !old || old->path[p].ifindex != pol->path[p].ifindex;
+		fresh = !old || strcmp(old->path[p].ifname, pol->path[p].ifname);
 		if (fresh) {
 			/* Another device: start from a clean state */
 			en->sm.link_up[p] = 0;
@@ -379,16 +475,11 @@ void ercx_paths_policy_changed(struct ercx_net *en,
 			if (p == ERCX_PATH_ER)
 				ercx_er_not_pending(en);
 		}
-		/*
-		 * Found, the device was still listed, or unlisted within this
-		 * RCU section: its NETDEV_UNREGISTER, which clears en->live,
-		 * comes after a grace period and under en->lock, so after us
-		 */
 		rcu_read_lock();
-		dev = dev_get_by_index_rcu(en->net, pol->path[p].ifindex);
+		dev = dev_get_by_name_rcu(en->net, pol->path[p].ifname);
+		rcu_read_unlock();
 		ercx_dev_state(dev, &state, &reason);
 		ercx_live_set(en, p, dev);
-		rcu_read_unlock();
 		ercx_path_set(en, p, state, reason, fresh);
 	}
 	/* A pending failback restarts with the new policy's delay */

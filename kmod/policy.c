@@ -57,7 +57,7 @@ static struct netlink_range_validation ercx_range_ifindex = {
 
 #define ERCX_PATH_POLICY_COMMON						\
 	[ERCX_PATH_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &ercx_range_ifindex), \
-	[ERCX_PATH_A_IFNAME] = ERCX_RO,					\
+	[ERCX_PATH_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }, \
 	[ERCX_PATH_A_GATEWAY4] = { .type = NLA_BE32 },			\
 	[ERCX_PATH_A_GATEWAY6] = NLA_POLICY_EXACT_LEN(16),		\
 	[ERCX_PATH_A_FWMARK] = { .type = NLA_U32 },			\
@@ -117,7 +117,7 @@ static const struct nla_policy ercx_pfx_policy[ERCX_PFX_A_MAX + 1] = {
 	[ERCX_PFX_A_ADDR4] = { .type = NLA_BE32 },
 	[ERCX_PFX_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
 	[ERCX_PFX_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[ERCX_PFX_A_VIA] = NLA_POLICY_RANGE(NLA_U8, 1, ERCX_VIA_ALL),
+	[ERCX_PFX_A_VIA] = NLA_POLICY_MAX(NLA_U8, ERCX_VIA_ALL),
 	[ERCX_PFX_A_PATH] = ERCX_RO,
 };
 
@@ -150,6 +150,7 @@ const struct nla_policy ercx_set_policy[ERCX_A_MAX + 1] = {
 	[ERCX_A_FAILBACK_EFFECTIVE_MS] = ERCX_RO,
 	[ERCX_A_DAMP_PENALTY] = ERCX_RO,
 	[ERCX_A_FAILBACK_PENDING] = ERCX_RO,
+	[ERCX_A_TRANSIT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Say what ercx_prefix_check() found wrong with prefix @p, at @attr */
@@ -172,7 +173,8 @@ static void ercx_prefix_err(struct netlink_ext_ack *extack,
 					    "IPv6 prefix length must be 0..128");
 		break;
 	case ERCX_PFX_VIA:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "via must be ER, VPN or both");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "via must be ER, VPN, both or none (an exclusion)");
 		break;
 	case ERCX_PFX_HOST_BITS:
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -189,7 +191,54 @@ static void ercx_get_in6(struct in6_addr *dst, const struct nlattr *attr)
 	nla_memcpy(dst, attr, sizeof(*dst));
 }
 
-static int ercx_parse_path(struct nlattr *nest, int p,
+/*
+ * The path's device, by name: ERCX_PATH_A_IFNAME, which need not exist yet,
+ * or else the name of the device ERCX_PATH_A_IFINDEX is now (which must
+ * exist: there is no name to follow otherwise)
+ */
+static int ercx_parse_ifname(struct net *net, struct nlattr *nest,
+			     struct nlattr **tb, struct ercx_path_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = tb[ERCX_PATH_A_IFNAME];
+	struct net_device *dev;
+
+	if (a) {
+		nla_strscpy(cfg->ifname, a, sizeof(cfg->ifname));
+		if (!cfg->ifname[0]) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "device name must not be empty");
+			return -EINVAL;
+		}
+		if (!dev_valid_name(cfg->ifname)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "not a valid device name");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	a = tb[ERCX_PATH_A_IFINDEX];
+	if (!a) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, ERCX_PATH_A_IFNAME);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "path needs a device (IFNAME, or IFINDEX)");
+		return -EINVAL;
+	}
+	/* RTNL: a name read while the device is renamed could be torn */
+	rtnl_lock();
+	dev = __dev_get_by_index(net, nla_get_u32(a));
+	if (dev)
+		strscpy(cfg->ifname, dev->name, sizeof(cfg->ifname));
+	rtnl_unlock();
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "no device with this ifindex in the namespace");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int ercx_parse_path(struct net *net, struct nlattr *nest, int p,
 			   struct ercx_path_cfg *cfg,
 			   struct netlink_ext_ack *extack)
 {
@@ -207,11 +256,9 @@ static int ercx_parse_path(struct nlattr *nest, int p,
 	if (err)
 		return err;
 
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, ERCX_PATH_A_IFINDEX)) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "path needs a device (ifindex)");
-		return -EINVAL;
-	}
-	cfg->ifindex = nla_get_u32(tb[ERCX_PATH_A_IFINDEX]);
+	err = ercx_parse_ifname(net, nest, tb, cfg, extack);
+	if (err)
+		return err;
 
 	a = tb[ERCX_PATH_A_FWMARK];
 	cfg->fwmark = a ? nla_get_u32(a) : ercx_default_mark[p];
@@ -277,11 +324,12 @@ static int ercx_parse_underlay(struct ercx_policy *pol, struct genl_info *info)
 
 	if (!nest)
 		return 0;
-	err = ercx_parse_path(nest, ERCX_UNDERLAY, ul, extack);
+	err = ercx_parse_path(genl_info_net(info), nest, ERCX_UNDERLAY, ul,
+			      extack);
 	if (err)
 		return err;
 	for (p = ERCX_PATH_ER; p <= ERCX_PATH_MAX; p++) {
-		if (ul->ifindex == pol->path[p].ifindex) {
+		if (!strcmp(ul->ifname, pol->path[p].ifname)) {
 			NL_SET_ERR_MSG_ATTR(extack, nest,
 					    "the underlay must not be the ER or VPN device");
 			return -EINVAL;
@@ -323,15 +371,16 @@ static int ercx_parse_paths(struct ercx_policy *pol, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	err = ercx_parse_path(info->attrs[ERCX_A_PATH_ER], ERCX_PATH_ER, er,
+	err = ercx_parse_path(genl_info_net(info), info->attrs[ERCX_A_PATH_ER],
+			      ERCX_PATH_ER, er, extack);
+	if (err)
+		return err;
+	err = ercx_parse_path(genl_info_net(info), vpn_nest, ERCX_PATH_VPN, vpn,
 			      extack);
 	if (err)
 		return err;
-	err = ercx_parse_path(vpn_nest, ERCX_PATH_VPN, vpn, extack);
-	if (err)
-		return err;
 
-	if (er->ifindex == vpn->ifindex) {
+	if (!strcmp(er->ifname, vpn->ifname)) {
 		NL_SET_ERR_MSG_ATTR(extack, vpn_nest,
 				    "ER and VPN paths must use different devices");
 		return -EINVAL;
@@ -483,14 +532,17 @@ out:
  * @out: receives the new policy on success
  *
  * Applies the defaults, checks what the attribute policies cannot (paths,
- * marks, prefixes) and builds the prefix table.  Nothing outside the new
- * object is touched; the caller checks the devices and publishes it.
+ * marks, prefixes) and builds the prefix table.  Devices are names, which
+ * need not exist (a path given by ifindex takes the name of that device,
+ * which must).  Nothing outside the new object is touched; the caller
+ * publishes it.
  *
- * Context: Process context; allocates with GFP_KERNEL_ACCOUNT.  No lock
- * needed.
+ * Context: Process context; allocates with GFP_KERNEL_ACCOUNT.  Takes and
+ * releases RTNL for a path given by ifindex: not under en->lock.
  * Return: 0 on success; else a negative errno, with the reason in
- * info->extack: -EINVAL for an invalid attribute or prefix, -EEXIST for a
- * duplicate prefix, -E2BIG for more prefixes than allowed, -ENOMEM.
+ * info->extack: -EINVAL for an invalid attribute or prefix, -ENODEV for an
+ * ifindex without a device (and no name), -EEXIST for a duplicate prefix,
+ * -E2BIG for more prefixes than allowed, -ENOMEM.
  */
 int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 {
@@ -519,6 +571,7 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 	pol->failback_delay_ms = tb[ERCX_A_FAILBACK_DELAY_MS] ?
 				 nla_get_u32(tb[ERCX_A_FAILBACK_DELAY_MS]) :
 				 ERCX_FAILBACK_DEFAULT;
+	pol->transit = tb[ERCX_A_TRANSIT] && nla_get_u8(tb[ERCX_A_TRANSIT]);
 
 	err = ercx_parse_paths(pol, info);
 	if (!err)
@@ -531,47 +584,21 @@ int ercx_policy_parse(struct genl_info *info, struct ercx_policy **out)
 	return 0;
 }
 
-/* The device of @cfg is missing in @net: say so at attribute @attr */
-static bool ercx_dev_missing(struct net *net, const struct ercx_path_cfg *cfg,
-			     struct genl_info *info, int attr)
-{
-	bool found;
-
-	rcu_read_lock();
-	found = dev_get_by_index_rcu(net, cfg->ifindex);
-	rcu_read_unlock();
-	if (!found)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
-				    "no device with this ifindex in the namespace");
-	return !found;
-}
-
 /**
- * ercx_policy_check_devices() - check that the policy's devices exist
- * @net: the namespace of the request
- * @pol: the new policy
- * @info: the request, for the error's attribute and message
+ * ercx_policy_cfg() - the configuration of a path or of the underlay
+ * @pol: the policy
+ * @p: %ERCX_PATH_ER, %ERCX_PATH_VPN, or %ERCX_UNDERLAY
  *
- * Both paths' devices and the underlay's (if any) must exist in @net.
- * Called before the namespace's first-policy setup, and again under
- * en->lock, as a device may go away meanwhile.
- *
- * Context: Process context.  Takes and releases the RCU read lock, which
- * alone protects the lookups.
- * Return: 0 when all exist, -ENODEV (with info->extack set) when one does
- * not.
+ * Context: Any context; the caller keeps @pol alive (en->lock or RCU).
+ * Return: the path's configuration; for %ERCX_UNDERLAY, NULL when the
+ * policy has no underlay.
  */
-int ercx_policy_check_devices(struct net *net, const struct ercx_policy *pol,
-			      struct genl_info *info)
+const struct ercx_path_cfg *ercx_policy_cfg(const struct ercx_policy *pol,
+					    int p)
 {
-	if (ercx_dev_missing(net, &pol->path[ERCX_PATH_ER], info,
-			     ERCX_A_PATH_ER) ||
-	    ercx_dev_missing(net, &pol->path[ERCX_PATH_VPN], info,
-			     ERCX_A_PATH_VPN) ||
-	    (pol->has_underlay &&
-	     ercx_dev_missing(net, &pol->underlay, info, ERCX_A_UNDERLAY)))
-		return -ENODEV;
-	return 0;
+	if (p != ERCX_UNDERLAY)
+		return &pol->path[p];
+	return pol->has_underlay ? &pol->underlay : NULL;
 }
 
 /**

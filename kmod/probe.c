@@ -6,7 +6,10 @@
  * each of its probe targets (IPv4, IPv6; default: the path's gateways) from
  * kernel raw sockets bound to the path's device and marked with the path's
  * fwmark, so they leave by that device whatever the routing table says, and
- * the LOCAL_OUT hooks never steer them.  A round is answered when a reply
+ * the LOCAL_OUT hooks never steer them.  The path follows its device by
+ * name (paths.c): each round binds the sockets to the device bound to the
+ * path now, if it changed; while there is none, no probe is sent (each
+ * round counts as an error and a miss).  A round is answered when a reply
  * to it arrives before the next round; ProbeMultiplier unanswered rounds in
  * a row take the path down (ERCX_REASON_PROBE_TIMEOUT), an answered round
  * brings it back.
@@ -48,7 +51,7 @@ struct ercx_prober {
 	struct ercx_net *en;
 	int p;				/* ERCX_PATH_ER or ERCX_PATH_VPN */
 	/* what the prober was built from: another config, another prober */
-	int ifindex;
+	char ifname[IFNAMSIZ];
 	u32 fwmark;
 	u32 interval_ms;
 	u8 multiplier;
@@ -71,6 +74,9 @@ struct ercx_prober {
 	u8 answered;			/* BIT(family) answered */
 	struct ercx_probe_stats st;
 	u64 rtt_n;
+
+	/* the device the sockets are bound to, 0: none; the work's alone */
+	int ifindex;
 
 	/* under en->lock */
 	bool round;			/* a round was started */
@@ -234,8 +240,11 @@ static void ercx_probe_send(struct ercx_prober *pr)
 	for (f = 0; f < 2; f++) {
 		if (!pr->sock[f])
 			continue;
-		err = f == ERCX_P4 ? ercx_probe_send4(pr, seq, now) :
-				     ercx_probe_send6(pr, seq, now);
+		if (!pr->ifindex)
+			err = -ENODEV;	/* the path has no device now */
+		else
+			err = f == ERCX_P4 ? ercx_probe_send4(pr, seq, now) :
+					     ercx_probe_send6(pr, seq, now);
 		spin_lock_bh(&pr->lock);
 		if (err < 0) {
 			pr->st.errors++;
@@ -290,10 +299,27 @@ static void ercx_probe_verdict(struct ercx_prober *pr)
 	}
 }
 
+/*
+ * Bind the sockets to @ifindex, the device bound to the path by name now
+ * (0: none, then the sockets keep their binding and nothing is sent)
+ */
+static void ercx_probe_rebind(struct ercx_prober *pr, int ifindex)
+{
+	int f;
+
+	if (pr->ifindex == ifindex)
+		return;
+	for (f = 0; f < 2; f++)
+		if (ifindex && pr->sock[f])
+			sock_bindtoindex(pr->sock[f]->sk, ifindex, true);
+	pr->ifindex = ifindex;
+}
+
 static void ercx_probe_work(struct work_struct *work)
 {
 	struct ercx_prober *pr = container_of(work, struct ercx_prober, work);
 	struct ercx_net *en = pr->en;
+	int ifindex;
 
 	mutex_lock(&en->lock);
 	if (en->dying || en->prober[pr->p] != pr) {
@@ -302,7 +328,9 @@ static void ercx_probe_work(struct work_struct *work)
 		return;
 	}
 	ercx_probe_verdict(pr);
+	ifindex = ercx_paths_bound_ifindex(en, pr->p);
 	mutex_unlock(&en->lock);
+	ercx_probe_rebind(pr, ifindex);
 	ercx_probe_send(pr);
 }
 
@@ -382,7 +410,7 @@ static void ercx_probe_want(const struct ercx_policy *pol, int p,
 
 	memset(w, 0, sizeof(*w));
 	w->p = p;
-	w->ifindex = cfg->ifindex;
+	strscpy(w->ifname, cfg->ifname, sizeof(w->ifname));
 	w->fwmark = cfg->fwmark;
 	w->interval_ms = cfg->probe_interval_ms;
 	w->multiplier = cfg->probe_multiplier ? cfg->probe_multiplier : 1;
@@ -405,7 +433,7 @@ static void ercx_probe_want(const struct ercx_policy *pol, int p,
 static bool ercx_probe_same(const struct ercx_prober *a,
 			    const struct ercx_prober *b)
 {
-	return a->ifindex == b->ifindex && a->fwmark == b->fwmark &&
+	return !strcmp(a->ifname, b->ifname) && a->fwmark == b->fwmark &&
 	       a->interval_ms == b->interval_ms &&
 	       a->multiplier == b->multiplier && a->has == b->has &&
 	       a->dst4 == b->dst4 && ipv6_addr_equal(&a->dst6, &b->dst6);
@@ -430,6 +458,7 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
 					   struct netlink_ext_ack *extack)
 {
 	struct ercx_prober *pr;
+	struct net_device *dev;
 	int err = 0;
 
 	pr = kmemdup(want, sizeof(*want), GFP_KERNEL_ACCOUNT);
@@ -438,6 +467,11 @@ static struct ercx_prober *ercx_prober_new(struct ercx_net *en,
 		return ERR_PTR(-ENOMEM);
 	}
 	pr->en = en;
+	/* the device of the name now; each round follows the path's binding */
+	rcu_read_lock();
+	dev = dev_get_by_name_rcu(en->net, pr->ifname);
+	pr->ifindex = dev ? dev->ifindex : 0;
+	rcu_read_unlock();
 	pr->up = true;		/* until ProbeMultiplier misses say otherwise */
 	pr->st.state = ERCX_STATE_UP;
 	pr->id = (u16)get_random_u32();
@@ -511,7 +545,7 @@ int ercx_probes_prepare(struct ercx_net *en, const struct ercx_policy *pol,
 		 * Other settings, same device: the verdict carries over, so a
 		 * path found dead stays down until a probe is answered
 		 */
-		if (cur && cur->ifindex == want.ifindex) {
+		if (cur && !strcmp(cur->ifname, want.ifname)) {
 			newp[p]->up = cur->up;
 			newp[p]->misses = cur->up ? 0 : want.multiplier;
 		}

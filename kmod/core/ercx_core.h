@@ -22,8 +22,16 @@ struct ercx_prefix {
 	u8 addr[16];	/* network byte order; IPv4 in addr[0..3] */
 	u8 family;	/* 4 or 6 */
 	u8 plen;	/* 0..32 or 0..128 */
-	u8 via;		/* ERCX_VIA_* mask, not 0 */
+	u8 via;		/* ERCX_VIA_* mask; ERCX_VIA_NONE: an exclusion */
 };
+
+/*
+ * The answer for an exclusion (a prefix with via ERCX_VIA_NONE), and for a
+ * prefix whose paths are unusable below an exclusion: the packet is left
+ * alone (not steered, no NoPath).  Not an enum ercx_path: the 2-bit answer
+ * value the UAPI's paths leave free.
+ */
+#define ERCX_ANS_EXCLUDED	3U
 
 struct ercx_lpm;	/* immutable once built; readers need no lock */
 
@@ -35,11 +43,11 @@ enum ercx_prefix_fault {
 	ERCX_PFX_OK,
 	ERCX_PFX_FAMILY,	/* neither 4 nor 6 */
 	ERCX_PFX_PLEN,		/* longer than the family's addresses */
-	ERCX_PFX_VIA,		/* no path, or an unknown one */
+	ERCX_PFX_VIA,		/* an unknown path */
 	ERCX_PFX_HOST_BITS,	/* bits set beyond the prefix length */
 };
 
-/* Check one prefix: family, plen range, no host bits, via not 0 */
+/* Check one prefix: family, plen range, no host bits, known paths */
 int ercx_prefix_check(const struct ercx_prefix *p,
 		      enum ercx_prefix_fault *why);
 
@@ -57,8 +65,8 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16]);
 
 /*
  * Precomputed answers of a prefix for the four usable-path masks, 2 bits
- * each (an enum ercx_path of the UAPI), to pass to ercx_select() (example
- * in lpm.c)
+ * each (an enum ercx_path of the UAPI, or ERCX_ANS_EXCLUDED), to pass to
+ * ercx_select() (example in lpm.c)
  */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx);
 

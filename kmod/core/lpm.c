@@ -213,15 +213,17 @@ u32 ercx_lpm_lookup6(const struct ercx_lpm *lpm, const u8 daddr6[16])
  * For each of the four usable-path masks, the path that Azure's rules
  * select for the prefix that the lookup returned: the longest prefix among
  * that prefix and the shorter prefixes covering it whose paths are usable;
- * ER wins ties.  So a change of the usable mask is O(1) and a packet does
- * one lookup::
+ * ER wins ties.  An exclusion (via %ERCX_VIA_NONE) is always "usable" and
+ * answers %ERCX_ANS_EXCLUDED: the packet is left to normal routing.  So a
+ * change of the usable mask is O(1) and a packet does one lookup::
  *
  *	r = ercx_lpm_lookup4(lpm, daddr);
  *	if (r)
  *		path = ercx_select(ercx_lpm_answers(lpm, r - 1), usable);
  *
  * Context: Any context.  No lock: the table is immutable.
- * Return: four 2-bit ERCX_PATH_* codes, indexed by the usable mask; 0
+ * Return: four 2-bit ERCX_PATH_* codes or %ERCX_ANS_EXCLUDED, indexed by
+ * the usable mask; 0
  * (ERCX_PATH_NONE for every mask) when @idx is out of range or @lpm is NULL.
  */
 u8 ercx_lpm_answers(const struct ercx_lpm *lpm, u32 idx)
@@ -283,8 +285,8 @@ size_t ercx_lpm_mem(const struct ercx_lpm *lpm)
  * @why: when not NULL, receives what is wrong, %ERCX_PFX_OK when nothing is
  *
  * Checks the family (4 or 6), the prefix length's range, that no host bit
- * is set beyond the prefix length, and that @p->via is a non-empty
- * ERCX_VIA_* mask.  The caller words the message (the module's are literals,
+ * is set beyond the prefix length, and that @p->via is an ERCX_VIA_* mask
+ * (%ERCX_VIA_NONE, 0, is an exclusion).  The caller words the message (the module's are literals,
  * for NL_SET_ERR_MSG_ATTR()).
  *
  * Context: Any context.
@@ -308,7 +310,7 @@ int ercx_prefix_check(const struct ercx_prefix *p,
 		fault = ERCX_PFX_PLEN;
 		goto out;
 	}
-	if (!p->via || (p->via & ~ERCX_VIA_ALL)) {
+	if (p->via & ~ERCX_VIA_ALL) {
 		fault = ERCX_PFX_VIA;
 		goto out;
 	}
@@ -414,12 +416,18 @@ static inline u32 lpm_bits6(const struct lpm_key *k, u32 off)
 	return t >> (64 - LPM_STRIDE);
 }
 
-/* Answer byte of a prefix with paths @via below the parent's answers @pa */
+/*
+ * Answer byte of a prefix with paths @via below the parent's answers @pa.
+ * An exclusion answers ERCX_ANS_EXCLUDED whatever is usable, and a prefix
+ * below it whose paths are unusable falls back to that, as to any parent.
+ */
 static u8 lpm_combine(u8 via, u8 pa)
 {
 	unsigned int u;
 	u8 ans = 0, a, eff;
 
+	if (via == ERCX_VIA_NONE)
+		return ERCX_ANS_EXCLUDED * 0x55;	/* in all four slots */
 	for (u = 0; u < 4; u++) {
 		eff = via & u;
 		if (eff)

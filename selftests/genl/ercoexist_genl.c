@@ -56,7 +56,11 @@ struct result {
 	int nmsgs;		/* valid messages seen */
 	int intr;		/* NLM_F_DUMP_INTR seen */
 	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE, or -1 */
+	int bad_type;		/* type of the attribute NLMSGERR_ATTR_OFFS
+				 * points to in the request, or -1 */
 	char msg[256];		/* NLMSGERR_ATTR_MSG */
+	unsigned char req[4096];	/* the request, for NLMSGERR_ATTR_OFFS */
+	size_t req_len;
 	int (*parse)(struct nlmsghdr *nlh, void *arg);
 	void *arg;
 };
@@ -164,6 +168,13 @@ static int cb_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 			if (nla_len(a) >= 4)
 				r->miss_type = (int)nla_get_u32(a);
 			break;
+		case NLMSGERR_ATTR_OFFS:
+			/* offset of the bad attribute in the request */
+			if (nla_len(a) >= 4 &&
+			    nla_get_u32(a) + sizeof(struct nlattr) <= r->req_len)
+				r->bad_type = ((struct nlattr *)(r->req +
+					nla_get_u32(a)))->nla_type & NLA_TYPE_MASK;
+			break;
 		}
 	}
 	return NL_STOP;
@@ -180,7 +191,12 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg, struct result *r)
 	r->nmsgs = 0;
 	r->intr = 0;
 	r->miss_type = -1;
+	r->bad_type = -1;
 	r->msg[0] = 0;
+	r->req_len = nlmsg_hdr(msg)->nlmsg_len;
+	if (r->req_len > sizeof(r->req))
+		r->req_len = 0;		/* too big to keep: no bad_type */
+	memcpy(r->req, nlmsg_hdr(msg), r->req_len);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -326,7 +342,7 @@ struct path_info {
 
 struct policy_info {
 	int mss, mss6, mss_scope, nopath;	/* -1: absent */
-	int64_t failback, fwmask, generation, prefix_count;
+	int64_t failback, fwmask, generation, prefix_count, transit;
 	struct path_info er, vpn, underlay;
 	int loaded, mode, active;		/* status only */
 	int has_stats;
@@ -382,6 +398,7 @@ static int parse_policy(struct nlmsghdr *nlh, void *arg)
 	U(ERCX_A_NOPATH, nopath, nla_get_u8);
 	U(ERCX_A_FAILBACK_DELAY_MS, failback, nla_get_u32);
 	U(ERCX_A_FWMASK, fwmask, nla_get_u32);
+	U(ERCX_A_TRANSIT, transit, nla_get_u8);
 	U(ERCX_A_GENERATION, generation, nla_get_u32);
 	U(ERCX_A_PREFIX_COUNT, prefix_count, nla_get_u32);
 	U(ERCX_A_MODE, mode, nla_get_u8);
@@ -1026,6 +1043,178 @@ TEST_F(ercx, underlay_set_and_get)
 	EXPECT_FALSE(self->pi.underlay.present);
 }
 
+/* Exclusions (via 0) are accepted, dumped as given, with no path */
+TEST_F(ercx, exclusion_via_0)
+{
+	struct nl_msg *msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+	int excl = 0;
+
+	put_base(msg, self->er, self->vpn);
+	put_pfx4(msg, "10.17.1.0", 24, ERCX_VIA_NONE);
+	put_pfx6(msg, "2001:db8:17:1::", 64, ERCX_VIA_NONE);
+	ASSERT_EQ(0, transact(self->sk, msg, &self->r))
+		TH_LOG("set: %s", self->r.msg);
+	ASSERT_EQ(0, dump_cmd(self->sk, self->family, &self->d, &self->r));
+	ASSERT_EQ(BASE_PREFIXES + 2, self->d.n);
+	for (int i = 0; i < self->d.n; i++) {
+		const struct pfx *p = &self->d.p[i];
+
+		if (p->via == ERCX_VIA_NONE) {
+			excl++;
+			EXPECT_EQ(ERCX_PATH_NONE, p->path);
+			EXPECT_EQ(p->family == 4 ? 24 : 64, p->plen);
+		} else {
+			EXPECT_NE(ERCX_PATH_NONE, p->path);
+		}
+	}
+	EXPECT_EQ(2, excl);
+}
+
+/* IFNAME: the extack names the attribute, or the missing one */
+TEST_F(ercx, ifname_extack)
+{
+	struct nl_msg *msg;
+	struct nlattr *n;
+
+	/* 16 characters: one more than IFNAMSIZ - 1 */
+	msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+	n = nest_start(msg, ERCX_A_PATH_ER);
+	nla_put_string(msg, ERCX_PATH_A_IFNAME, "ercx456789abcdef");
+	nla_nest_end(msg, n);
+	put_path(msg, ERCX_A_PATH_VPN, self->vpn);
+	transact(self->sk, msg, &self->r);
+	ASSERT_REJECTED(&self->r, ERANGE, EINVAL);
+	EXPECT_EQ(ERCX_PATH_A_IFNAME, self->r.bad_type);
+
+	/* empty */
+	msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+	n = nest_start(msg, ERCX_A_PATH_ER);
+	nla_put_string(msg, ERCX_PATH_A_IFNAME, "");
+	nla_nest_end(msg, n);
+	put_path(msg, ERCX_A_PATH_VPN, self->vpn);
+	transact(self->sk, msg, &self->r);
+	ASSERT_REJECTED(&self->r, EINVAL, EINVAL);
+	EXPECT_EQ(ERCX_PATH_A_IFNAME, self->r.bad_type);
+	EXPECT_NE(NULL, strstr(self->r.msg, "empty")) TH_LOG("%s", self->r.msg);
+
+	/* neither IFNAME nor IFINDEX: IFNAME is reported missing */
+	msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+	n = nest_start(msg, ERCX_A_PATH_ER);
+	nla_put_u32(msg, ERCX_PATH_A_TABLE, 100);
+	nla_nest_end(msg, n);
+	put_path(msg, ERCX_A_PATH_VPN, self->vpn);
+	transact(self->sk, msg, &self->r);
+	ASSERT_REJECTED(&self->r, EINVAL, EINVAL);
+	EXPECT_EQ(ERCX_PATH_A_IFNAME, self->r.miss_type);
+	EXPECT_NE(NULL, strstr(self->r.msg, "IFNAME")) TH_LOG("%s", self->r.msg);
+
+	/* an ifindex without a device: no name to follow, refused there */
+	msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+	put_path(msg, ERCX_A_PATH_ER, 999999);
+	put_path(msg, ERCX_A_PATH_VPN, self->vpn);
+	transact(self->sk, msg, &self->r);
+	ASSERT_REJECTED(&self->r, ENODEV, ENODEV);
+	EXPECT_EQ(ERCX_PATH_A_IFINDEX, self->r.bad_type);
+}
+
+static int set_named(struct nl_sock *sk, int family, const char *er,
+		     int vpn, struct result *r)
+{
+	struct nl_msg *msg = new_msg(family, ERCX_CMD_POLICY_SET, 0);
+	struct nlattr *n = nest_start(msg, ERCX_A_PATH_ER);
+
+	nla_put_string(msg, ERCX_PATH_A_IFNAME, er);
+	nla_nest_end(msg, n);
+	put_path(msg, ERCX_A_PATH_VPN, vpn);
+	nla_put_u32(msg, ERCX_A_FAILBACK_DELAY_MS, 0);
+	put_pfx4(msg, "10.17.0.0", 16, ERCX_VIA_ALL);
+	return transact(sk, msg, r);
+}
+
+static void del_links(void)
+{
+	if (system("ip link del ercxnew0 2>/dev/null; ip link del ercxold0 2>/dev/null"))
+		return;
+}
+
+/*
+ * A path named after a device that does not exist yet: accepted, down
+ * (no-device); it follows the name through create, rename and delete
+ */
+TEST_F(ercx, path_follows_name)
+{
+	int idx;
+
+	del_links();
+	ASSERT_EQ(0, set_named(self->sk, self->family, "ercxnew0", self->vpn,
+			       &self->r)) TH_LOG("set: %s", self->r.msg);
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_STREQ("ercxnew0", self->pi.er.ifname);
+	EXPECT_EQ(0, self->pi.er.ifindex);
+	EXPECT_EQ(ERCX_STATE_DOWN, self->pi.er.state);
+	EXPECT_EQ(ERCX_REASON_NO_DEVICE, self->pi.er.reason);
+	EXPECT_EQ(ERCX_PATH_VPN, self->pi.active);
+
+	/* created: bound, up, active (failback delay 0) */
+	ASSERT_EQ(0, system("ip link add ercxnew0 type dummy && ip link set ercxnew0 up"));
+	idx = if_nametoindex("ercxnew0");
+	ASSERT_NE(0, idx);
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ(idx, self->pi.er.ifindex);
+	EXPECT_EQ(ERCX_STATE_UP, self->pi.er.state);
+	EXPECT_EQ(ERCX_PATH_ER, self->pi.active);
+
+	/* renamed away (a name change needs the device down) */
+	ASSERT_EQ(0, system("ip link set ercxnew0 down && ip link set ercxnew0 name ercxold0 && ip link set ercxold0 up"));
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ(0, self->pi.er.ifindex);
+	EXPECT_EQ(ERCX_REASON_NO_DEVICE, self->pi.er.reason);
+	EXPECT_EQ(ERCX_PATH_VPN, self->pi.active);
+	EXPECT_STREQ("ercxnew0", self->pi.er.ifname);
+
+	/* renamed back */
+	ASSERT_EQ(0, system("ip link set ercxold0 down && ip link set ercxold0 name ercxnew0 && ip link set ercxnew0 up"));
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ(idx, self->pi.er.ifindex);
+	EXPECT_EQ(ERCX_STATE_UP, self->pi.er.state);
+	EXPECT_EQ(ERCX_PATH_ER, self->pi.active);
+
+	/* deleted, then recreated with another ifindex */
+	ASSERT_EQ(0, system("ip link del ercxnew0"));
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ(0, self->pi.er.ifindex);
+	EXPECT_EQ(ERCX_REASON_NO_DEVICE, self->pi.er.reason);
+	ASSERT_EQ(0, system("ip link add ercxnew0 type dummy && ip link set ercxnew0 up"));
+	ASSERT_NE(idx, (int)if_nametoindex("ercxnew0"));
+	ASSERT_EQ(0, get_status(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ((int)if_nametoindex("ercxnew0"), self->pi.er.ifindex);
+	EXPECT_EQ(ERCX_STATE_UP, self->pi.er.state);
+	EXPECT_EQ(ERCX_PATH_ER, self->pi.active);
+
+	/* the policy reads back with the name (POLICY_GET) */
+	ASSERT_EQ(0, get_policy(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_STREQ("ercxnew0", self->pi.er.ifname);
+	EXPECT_EQ(0, self->pi.transit);
+	del_links();
+}
+
+/* Transit: 0 by default, 1 when set, reported by POLICY_GET */
+TEST_F(ercx, transit)
+{
+	struct nl_msg *msg = new_msg(self->family, ERCX_CMD_POLICY_SET, 0);
+
+	put_base(msg, self->er, self->vpn);
+	nla_put_u8(msg, ERCX_A_TRANSIT, 1);
+	ASSERT_EQ(0, transact(self->sk, msg, &self->r))
+		TH_LOG("set: %s", self->r.msg);
+	ASSERT_EQ(0, get_policy(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ(1, self->pi.transit);
+	ASSERT_EQ(0, set_base(self->sk, self->family, self->er, self->vpn,
+			      &self->r));
+	ASSERT_EQ(0, get_policy(self->sk, self->family, &self->pi, &self->r));
+	EXPECT_EQ(0, self->pi.transit);
+}
+
 TEST_F(ercx, flush)
 {
 	ASSERT_EQ(0, set_base(self->sk, self->family, self->er, self->vpn,
@@ -1462,7 +1651,6 @@ B(mss_scope_2) { both_paths(c); nla_put_u8(M, ERCX_A_MSS_SCOPE, 2); }
 B(nopath_2) { both_paths(c); nla_put_u8(M, ERCX_A_NOPATH, 2); }
 B(plen_33_v4) { both_paths(c); pfx_raw(M, A4, NULL, 33, 1, 0); }
 B(plen_129_v6) { both_paths(c); pfx_raw(M, NULL, A6, 129, 1, 0); }
-B(via_0) { both_paths(c); pfx_raw(M, A4, NULL, 16, 0, 0); }
 B(via_4) { both_paths(c); pfx_raw(M, A4, NULL, 16, 4, 0); }
 B(host_bits_v4) { both_paths(c); pfx_raw(M, A4H, NULL, 16, 1, 0); }
 B(host_bits_v6) { both_paths(c); pfx_raw(M, NULL, A6H, 48, 1, 0); }
@@ -1611,15 +1799,53 @@ B(ro_stats)
 	nla_nest_end(M, n);
 }
 
-B(ro_path_ifname)
+/* IFNAME: a valid device name, at most IFNAMSIZ - 1 characters */
+static void path_named(struct nl_msg *msg, int type, const char *name,
+		       int len)
 {
-	struct nlattr *n = nest_start(M, ERCX_A_PATH_ER);
+	struct nlattr *n = nest_start(msg, type);
 
-	nla_put_u32(M, ERCX_PATH_A_IFINDEX, c->er);
-	nla_put_string(M, ERCX_PATH_A_IFNAME, "eth9");
-	nla_nest_end(M, n);
+	nla_put(msg, ERCX_PATH_A_IFNAME, len, name);
+	nla_nest_end(msg, n);
+}
+
+B(ifname_too_long)
+{
+	path_named(M, ERCX_A_PATH_ER, "ercx456789abcdef", 17);
 	put_path(M, ERCX_A_PATH_VPN, c->vpn);
 }
+
+B(ifname_empty)
+{
+	path_named(M, ERCX_A_PATH_ER, "", 1);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
+B(ifname_slash)
+{
+	path_named(M, ERCX_A_PATH_ER, "er/0", 5);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
+B(ifname_no_nul)
+{
+	path_named(M, ERCX_A_PATH_ER, "er0", 3);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
+B(ifname_same_as_vpn)
+{
+	path_named(M, ERCX_A_PATH_ER, vpn_name(), strlen(vpn_name()) + 1);
+	put_path(M, ERCX_A_PATH_VPN, c->vpn);
+}
+
+B(underlay_named_as_er)
+{
+	both_paths(c);
+	path_named(M, ERCX_A_UNDERLAY, er_name(), strlen(er_name()) + 1);
+}
+
+B(transit_2) { both_paths(c); nla_put_u8(M, ERCX_A_TRANSIT, 2); }
 
 B(ro_path_state)
 {
@@ -1684,7 +1910,6 @@ REJ(mss_scope_2, POLICY_SET, ERANGE, EINVAL);
 REJ(nopath_2, POLICY_SET, ERANGE, EINVAL);
 REJ(plen_33_v4, POLICY_SET, ERANGE, EINVAL);
 REJ(plen_129_v6, POLICY_SET, ERANGE, EINVAL);
-REJ(via_0, POLICY_SET, ERANGE, EINVAL);
 REJ(via_4, POLICY_SET, ERANGE, EINVAL);
 REJ(host_bits_v4, POLICY_SET, EINVAL, EINVAL);
 REJ(host_bits_v6, POLICY_SET, EINVAL, EINVAL);
@@ -1714,7 +1939,13 @@ REJ(ro_active_path, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_policy_loaded, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_path_attr, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_stats, POLICY_SET, EINVAL, EINVAL);
-REJ(ro_path_ifname, POLICY_SET, EINVAL, EINVAL);
+REJ(ifname_too_long, POLICY_SET, ERANGE, EINVAL);
+REJ(ifname_empty, POLICY_SET, EINVAL, EINVAL);
+REJ(ifname_slash, POLICY_SET, EINVAL, EINVAL);
+REJ(ifname_no_nul, POLICY_SET, EINVAL, EINVAL);
+REJ(ifname_same_as_vpn, POLICY_SET, EINVAL, EINVAL);
+REJ(underlay_named_as_er, POLICY_SET, EINVAL, EINVAL);
+REJ(transit_2, POLICY_SET, ERANGE, EINVAL);
 REJ(ro_path_state, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_path_tx_packets, POLICY_SET, EINVAL, EINVAL);
 REJ(ro_pfx_path, POLICY_SET, EINVAL, EINVAL);

@@ -58,7 +58,8 @@ static inline void to_ref(const struct ercx_prefix *p, struct ref *r)
 
 /*
  * Brute force: *any = index + 1 of the longest matching prefix, ans = the
- * answer byte (2 bits per usable mask) by Azure's rule.
+ * answer byte (2 bits per usable mask) by Azure's rule; an exclusion (via
+ * 0) is a candidate whatever is usable and answers ERCX_ANS_EXCLUDED.
  */
 static inline void brute(const struct ref *refs, const struct ercx_prefix *pfx,
 		  u32 n, int family, u64 hi, u64 lo, u32 *any, u8 *ans)
@@ -77,17 +78,19 @@ static inline void brute(const struct ref *refs, const struct ercx_prefix *pfx,
 			continue;
 		if (bestany < 0 || r->plen > refs[bestany].plen)
 			bestany = i;
-		for (u = 1; u < 4; u++)
-			if ((r->via & u) &&
+		for (u = 0; u < 4; u++)
+			if ((!r->via || (r->via & u)) &&
 			    (best[u] < 0 || r->plen > refs[best[u]].plen))
 				best[u] = i;
 	}
 	*any = bestany + 1;
 	*ans = 0;
-	for (u = 1; u < 4; u++) {
+	for (u = 0; u < 4; u++) {
 		u8 a = ERCX_PATH_NONE;
 
-		if (best[u] >= 0)
+		if (best[u] >= 0 && !refs[best[u]].via)
+			a = ERCX_ANS_EXCLUDED;
+		else if (best[u] >= 0)
 			a = (refs[best[u]].via & u & ERCX_VIA_ER) ?
 			    ERCX_PATH_ER : ERCX_PATH_VPN;
 		*ans |= a << (u * 2);

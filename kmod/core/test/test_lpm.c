@@ -96,7 +96,8 @@ static void gen_set(struct ercx_prefix *pfx, u32 n, int family, int dense)
 
 			memset(p, 0, sizeof(*p));
 			p->family = family;
-			p->via = 1 + tap_rand(3);
+			/* one in eight an exclusion (via 0) */
+			p->via = tap_rand(8) ? 1 + tap_rand(3) : 0;
 			if (dense) {
 				p->plen = base_plen + tap_rand(maxbits - base_plen + 1);
 				mask128(base_plen, &mhi, &mlo);
@@ -382,6 +383,40 @@ static void test_edges(void)
 	       "longest usable prefix wins, ER wins ties, none when no covering path");
 	ercx_lpm_free(lpm);
 
+	/*
+	 * Exclusions (via 0): the lan inside a 0.0.0.0/0 and a 10.0.0.0/8
+	 * summary is left alone whatever is usable; a steered prefix inside
+	 * an exclusion is steered, and falls back to the exclusion (left
+	 * alone, not NoPath) when its paths are unusable
+	 */
+	p[0] = P4("0.0.0.0", 0, ERCX_VIA_ALL);
+	p[1] = P4("10.0.0.0", 8, ERCX_VIA_ALL);
+	p[2] = P4("10.1.0.0", 16, ERCX_VIA_NONE);
+	p[3] = P4("10.1.7.0", 24, ERCX_VIA_VPN);
+	p[4] = P6("2001:db8::", 32, ERCX_VIA_ER);
+	p[5] = P6("2001:db8:1::", 48, ERCX_VIA_NONE);
+	err = ercx_lpm_build(&lpm, p, 6, &bad);
+	tap_ok(!err && L4(lpm, "10.1.2.3") == 3 &&
+	       S4(lpm, "10.1.2.3", 3) == ERCX_ANS_EXCLUDED &&
+	       S4(lpm, "10.1.2.3", 1) == ERCX_ANS_EXCLUDED &&
+	       S4(lpm, "10.1.2.3", 0) == ERCX_ANS_EXCLUDED &&
+	       S4(lpm, "10.2.0.1", 3) == ERCX_PATH_ER &&
+	       S4(lpm, "10.2.0.1", 0) == ERCX_PATH_NONE &&
+	       S4(lpm, "192.0.2.1", 2) == ERCX_PATH_VPN,
+	       "exclusion inside /0 and a summary: left alone whatever is usable");
+	tap_ok(!err && L4(lpm, "10.1.7.9") == 4 &&
+	       S4(lpm, "10.1.7.9", 3) == ERCX_PATH_VPN &&
+	       S4(lpm, "10.1.7.9", 2) == ERCX_PATH_VPN &&
+	       S4(lpm, "10.1.7.9", 1) == ERCX_ANS_EXCLUDED &&
+	       S4(lpm, "10.1.7.9", 0) == ERCX_ANS_EXCLUDED,
+	       "steered prefix inside an exclusion falls back to the exclusion");
+	tap_ok(!err && L6(lpm, "2001:db8:1::5") == 6 &&
+	       ercx_lpm_answers(lpm, 5) == ERCX_ANS_EXCLUDED * 0x55 &&
+	       ercx_lpm_answers(lpm, 4) == (ERCX_PATH_ER << 2 | ERCX_PATH_ER << 6) &&
+	       ercx_lpm_prefix(lpm, 5)->via == ERCX_VIA_NONE,
+	       "IPv6 exclusion: every answer excluded, kept as via 0");
+	ercx_lpm_free(lpm);
+
 	/* duplicates */
 	p[0] = P4("10.0.0.0", 8, ERCX_VIA_ER);
 	p[1] = P4("10.1.0.0", 16, ERCX_VIA_ER);
@@ -432,7 +467,7 @@ static void test_edges(void)
 	tap_ok(err == -EINVAL && bad == 1, "family 5: -EINVAL");
 	p[1] = P4("11.0.0.0", 8, 0);
 	err = build_err(p, 2, &bad);
-	tap_ok(err == -EINVAL && bad == 1, "via 0: -EINVAL");
+	tap_ok(err == 0 && bad == -1, "via 0 (an exclusion) accepted");
 	p[1] = P4("11.0.0.0", 8, 4);
 	err = build_err(p, 2, &bad);
 	tap_ok(err == -EINVAL && bad == 1, "via 4: -EINVAL");

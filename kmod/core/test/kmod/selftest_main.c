@@ -79,7 +79,8 @@ static void random_prefix(struct ercx_prefix *p, int family,
 
 	memset(p, 0, sizeof(*p));
 	p->family = family;
-	p->via = 1 + rand_below(3);
+	/* one in eight an exclusion (via 0) */
+	p->via = rand_below(8) ? 1 + rand_below(3) : 0;
 	for (i = 0; i < 16; i++)
 		p->addr[i] = rand64();
 	if (parent && parent->plen < maxbits) {
@@ -157,14 +158,17 @@ static u32 brute(const struct ercx_prefix *p, u32 n, const u8 *a, u8 *ans)
 			continue;
 		if (any < 0 || p[i].plen > p[any].plen)
 			any = i;
-		for (u = 1; u < 4; u++)
-			if ((p[i].via & u) &&
+		/* an exclusion (via 0) is a candidate whatever is usable */
+		for (u = 0; u < 4; u++)
+			if ((!p[i].via || (p[i].via & u)) &&
 			    (best[u] < 0 || p[i].plen > p[best[u]].plen))
 				best[u] = i;
 	}
 	*ans = 0;
-	for (u = 1; u < 4; u++)
-		if (best[u] >= 0)
+	for (u = 0; u < 4; u++)
+		if (best[u] >= 0 && !p[best[u]].via)
+			*ans |= ERCX_ANS_EXCLUDED << (u * 2);
+		else if (best[u] >= 0)
 			*ans |= ((p[best[u]].via & u & ERCX_VIA_ER) ?
 				 ERCX_PATH_ER : ERCX_PATH_VPN) << (u * 2);
 	return any + 1;
