@@ -820,6 +820,19 @@ static void sysctl_dev(const char *dev, char *buf, size_t len)
 
 int (*rules_route_dev)(int family, const void *addr, char *dev, size_t len);
 
+/* ROOT/@name, a file of the tests' fake host; NULL when there is none */
+static FILE *procfs_open(const char *name)
+{
+	char *path = NULL;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", procfs_root(), name) < 0)
+		abort();
+	f = fopen(path, "re");
+	free(path);
+	return f;
+}
+
 /*
  * The device the host routes @addr by: the kernel's answer (through
  * rules_route_dev), or with $ERCX_PROCFS_ROOT set, the line "ADDR DEV" of
@@ -829,17 +842,14 @@ int (*rules_route_dev)(int family, const void *addr, char *dev, size_t len);
 static int route_dev(int family, const void *addr, char *dev, size_t len)
 {
 	const char *root = procfs_root();
-	char *path = NULL, a[INET6_ADDRSTRLEN + 1], d[IF_NAMESIZE + 1];
+	char a[INET6_ADDRSTRLEN + 1], d[IF_NAMESIZE + 1];
 	unsigned char buf[16];
 	int ret = -1;
 	FILE *f;
 
 	if (!root[0])
 		return rules_route_dev ? rules_route_dev(family, addr, dev, len) : -1;
-	if (asprintf(&path, "%s/routes", root) < 0)
-		abort();
-	f = fopen(path, "r");
-	free(path);
+	f = procfs_open("routes");
 	if (!f)
 		return -1;
 	while (ret && fscanf(f, "%46s %16s", a, d) == 2)
@@ -881,7 +891,7 @@ int (*rules_host_addrs)(struct host_addr **v, size_t *n);
  */
 static int host_addrs(struct host_addr **v, size_t *n)
 {
-	char *path = NULL, d[IF_NAMESIZE + 1], a[INET6_ADDRSTRLEN + 8];
+	char d[IF_NAMESIZE + 1], a[INET6_ADDRSTRLEN + 8];
 	const char *root = procfs_root(), *why;
 	struct host_addr h;
 	size_t cap = 0;
@@ -891,10 +901,7 @@ static int host_addrs(struct host_addr **v, size_t *n)
 	*n = 0;
 	if (!root[0])
 		return rules_host_addrs ? rules_host_addrs(v, n) : -1;
-	if (asprintf(&path, "%s/addrs", root) < 0)
-		abort();
-	f = fopen(path, "r");
-	free(path);
+	f = procfs_open("addrs");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%15s %53s", d, a) == 2) {
