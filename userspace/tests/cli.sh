@@ -145,7 +145,7 @@ run check --help
 ok $? "check --help: usage on stdout, exit 0"
 
 # Every command: COMMAND --help prints its usage on stdout and exits 0
-for c in load check showconf status get failover auto monitor flush health; do
+for c in load check showconf status get failover auto monitor flush daemon health; do
 	run "$c" --help
 	[ $rc -eq 0 ] && grep -q "^Usage: ercoexistctl $c\b" "$T/out" && [ ! -s "$T/err" ]
 	ok $? "$c --help: usage on stdout, exit 0"

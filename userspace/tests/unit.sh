@@ -32,7 +32,7 @@ sed "s|/usr/local/sbin/ercoexistctl|$T/usr/local/sbin/ercoexistctl|" "$U" >"$T/u
 out=$(SYSTEMD_UNIT_PATH="$T/units:" systemd-analyze verify --man=no \
 	"$T/units/ercoexist.service" 2>&1)
 rc=$?
-[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+[ -n "$out" ] && printf '# %s\n' "${out//$'\n'/$'\n# '}"
 [ $rc -eq 0 ] && [ -z "$out" ]
 ok $? "systemd-analyze verify: clean"
 
@@ -40,6 +40,7 @@ after=$(sed -n 's/^After=//p' "$U" | tr ' ' '\n' | sort | tr '\n' ' ')
 [ "$after" = "local-fs.target systemd-modules-load.service " ]
 ok $? "After= only local-fs.target and systemd-modules-load.service (got: $after)"
 grep -q "^Before=.*network-pre.target" "$U" && grep -qx "DefaultDependencies=no" "$U" &&
+	# shellcheck disable=SC2016 # the unit's $MAINPID, literally
 	grep -qx "Type=notify" "$U" && grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$U"
 ok $? "Before=network-pre.target, DefaultDependencies=no, Type=notify, ExecReload=kill -HUP"
 exit $fail
