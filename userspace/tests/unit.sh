@@ -40,7 +40,6 @@ after=$(sed -n 's/^After=//p' "$U" | tr ' ' '\n' | sort | tr '\n' ' ')
 [ "$after" = "local-fs.target systemd-modules-load.service " ]
 ok $? "After= only local-fs.target and systemd-modules-load.service (got: $after)"
 grep -q "^Before=.*network-pre.target" "$U" && grep -qx "DefaultDependencies=no" "$U" &&
-	# shellcheck disable=SC2016 # the unit's $MAINPID, literally
-	grep -qx "Type=notify" "$U" && grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$U"
+	grep -qx "Type=notify" "$U" && grep -qxF "ExecReload=/bin/kill -HUP \$MAINPID" "$U"
 ok $? "Before=network-pre.target, DefaultDependencies=no, Type=notify, ExecReload=kill -HUP"
 exit $fail
