@@ -540,11 +540,14 @@ int rtnl_sync(const struct config *c, struct rtnl_sync *st)
 				told = true;
 				continue;
 			}
-			if (route_present(&have_routes, &w, ifindex, gw))
-				continue;
 			if (st) {
 				st->missing &= ~bit;
 				pending = st->pending & bit;
+			}
+			if (route_present(&have_routes, &w, ifindex, gw)) {
+				if (st)
+					st->pending &= ~bit;
+				continue;
 			}
 			r = add_route(&nl, p, ifindex, fams[k], gw,
 				      st ? &pending : NULL);
