@@ -413,9 +413,10 @@ static void route_text(char *what, size_t len, const struct cfg_path *p,
 
 /*
  * Replace @p's default route of @family (@gw: its next hop, NULL for a
- * device route) on device @ifindex.  EXIT_OK, or with @pending set the
- * kernel's refusal is a route to try again later (*pending = true); else
- * it is reported and the exit status returned.
+ * device route) on device @ifindex.  EXIT_OK, or with @pending (in: it was
+ * pending; out: it still is) the kernel's refusal is a route to try again
+ * later, logged the first time; else it is reported and the exit status
+ * returned.
  */
 static int add_route(struct nl *nl, const struct cfg_path *p,
 		     unsigned int ifindex, uint8_t family, const void *gw,
@@ -439,8 +440,11 @@ static int add_route(struct nl *nl, const struct cfg_path *p,
 	if (gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw);
 	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
-	if (!err)
+	if (!err) {
+		if (pending)
+			*pending = false;
 		return EXIT_OK;
+	}
 	route_text(what, sizeof(what), p, family, gw);
 	if (pending) {
 		/* the daemon tries again on the next event and on a timer */
