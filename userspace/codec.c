@@ -40,11 +40,18 @@ static void put_ip(struct nlmsghdr *nlh, const struct cfg_ip *ip, int t4, int t6
 }
 
 static void put_path(struct nlmsghdr *nlh, int type, const struct cfg_path *p,
-		     bool vpn)
+		     bool vpn, unsigned int flags)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, (uint16_t)type);
 
-	mnl_attr_put_u32(nlh, ERCX_PATH_A_IFINDEX, p->ifindex);
+	/*
+	 * The name, which the kernel follows; the index too while the device
+	 * exists (all a module before device names takes: CODEC_LEGACY).
+	 */
+	if (p->dev[0] && !(flags & CODEC_LEGACY))
+		mnl_attr_put_strz(nlh, ERCX_PATH_A_IFNAME, p->dev);
+	if (p->ifindex || (flags & CODEC_LEGACY))
+		mnl_attr_put_u32(nlh, ERCX_PATH_A_IFINDEX, p->ifindex);
 	put_ip(nlh, &p->gw, ERCX_PATH_A_GATEWAY4, ERCX_PATH_A_GATEWAY6);
 	/* the underlay takes no probes and no peer (the kernel rejects them) */
 	if (type != ERCX_A_UNDERLAY) {
@@ -60,32 +67,42 @@ static void put_path(struct nlmsghdr *nlh, int type, const struct cfg_path *p,
 	mnl_attr_nest_end(nlh, nest);
 }
 
-void codec_put_policy(struct nlmsghdr *nlh, const struct config *c)
+static void put_prefix(struct nlmsghdr *nlh, const struct cfg_prefix *p)
 {
+	struct nlattr *nest = mnl_attr_nest_start(nlh, ERCX_A_PREFIX);
+
+	if (p->family == AF_INET)
+		mnl_attr_put(nlh, ERCX_PFX_A_ADDR4, 4, p->addr);
+	else
+		mnl_attr_put(nlh, ERCX_PFX_A_ADDR6, 16, p->addr);
+	mnl_attr_put_u8(nlh, ERCX_PFX_A_PLEN, p->plen);
+	mnl_attr_put_u8(nlh, ERCX_PFX_A_VIA, p->via);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void codec_put_policy(struct nlmsghdr *nlh, const struct config *c,
+		      unsigned int flags)
+{
+	bool legacy = flags & CODEC_LEGACY;
 	size_t i;
 
-	put_path(nlh, ERCX_A_PATH_ER, &c->er, false);
-	put_path(nlh, ERCX_A_PATH_VPN, &c->vpn, true);
+	put_path(nlh, ERCX_A_PATH_ER, &c->er, false, flags);
+	put_path(nlh, ERCX_A_PATH_VPN, &c->vpn, true, flags);
 	if (c->underlay.dev[0])
-		put_path(nlh, ERCX_A_UNDERLAY, &c->underlay, false);
+		put_path(nlh, ERCX_A_UNDERLAY, &c->underlay, false, flags);
 	mnl_attr_put_u16(nlh, ERCX_A_MSS, c->mss);
 	mnl_attr_put_u16(nlh, ERCX_A_MSS6, c->mss6);
 	mnl_attr_put_u8(nlh, ERCX_A_MSS_SCOPE, c->mss_scope);
 	mnl_attr_put_u8(nlh, ERCX_A_NOPATH, c->nopath);
 	mnl_attr_put_u32(nlh, ERCX_A_FAILBACK_DELAY_MS, c->failback_ms);
 	mnl_attr_put_u32(nlh, ERCX_A_FWMASK, c->fwmask);
-	for (i = 0; i < c->npfx; i++) {
-		const struct cfg_prefix *p = &c->pfx[i];
-		struct nlattr *nest = mnl_attr_nest_start(nlh, ERCX_A_PREFIX);
-
-		if (p->family == AF_INET)
-			mnl_attr_put(nlh, ERCX_PFX_A_ADDR4, 4, p->addr);
-		else
-			mnl_attr_put(nlh, ERCX_PFX_A_ADDR6, 16, p->addr);
-		mnl_attr_put_u8(nlh, ERCX_PFX_A_PLEN, p->plen);
-		mnl_attr_put_u8(nlh, ERCX_PFX_A_VIA, p->via);
-		mnl_attr_nest_end(nlh, nest);
-	}
+	if (!legacy)
+		mnl_attr_put_u8(nlh, ERCX_A_TRANSIT, c->transit == CFG_YES);
+	for (i = 0; i < c->npfx; i++)
+		if (c->pfx[i].via || !legacy)
+			put_prefix(nlh, &c->pfx[i]);
+	for (i = 0; i < c->nexcl && !legacy; i++)
+		put_prefix(nlh, &c->excl[i]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -265,6 +282,10 @@ void codec_parse_policy(const struct nlmsghdr *nlh, struct config *c,
 		case ERCX_A_FWMASK:
 			if (!mnl_attr_validate(a, MNL_TYPE_U32))
 				c->fwmask = mnl_attr_get_u32(a);
+			break;
+		case ERCX_A_TRANSIT:
+			if (!mnl_attr_validate(a, MNL_TYPE_U8))
+				c->transit = mnl_attr_get_u8(a) ? CFG_YES : CFG_NO;
 			break;
 		case ERCX_A_GENERATION:
 			if (!mnl_attr_validate(a, MNL_TYPE_U32))

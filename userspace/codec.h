@@ -25,12 +25,17 @@ struct path_state {
 };
 
 /*
- * The attributes of POLICY_SET for @c (paths, [Underlay] when it has a
- * Device, scalars, prefixes), appended to @nlh, which must have room for
- * CODEC_POLICY_SIZE(c) bytes.
+ * The attributes of POLICY_SET for @c (paths by name, and by index while
+ * the device exists; [Underlay] when it has a Device; scalars; prefixes,
+ * Exclude lines and the host's exclusions c->excl), appended to @nlh,
+ * which must have room for CODEC_POLICY_SIZE(c) bytes.  CODEC_LEGACY: what
+ * a module that predates device names takes (no IFNAME, TRANSIT nor
+ * exclusions).
  */
-#define CODEC_POLICY_SIZE(c)	(4096 + (c)->npfx * 64)
-void codec_put_policy(struct nlmsghdr *nlh, const struct config *c);
+#define CODEC_LEGACY		(1U << 0)
+#define CODEC_POLICY_SIZE(c)	(4096 + ((c)->npfx + (c)->nexcl) * 64)
+void codec_put_policy(struct nlmsghdr *nlh, const struct config *c,
+		      unsigned int flags);
 
 /*
  * Decode a path nest into @p (after config_init: what the nest lacks keeps

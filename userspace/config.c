@@ -66,6 +66,9 @@ void config_free(struct config *c)
 		free(c->err[i].msg);
 	free(c->err);
 	free(c->pfx);
+	free(c->excl);
+	c->excl = NULL;
+	c->nexcl = 0;
 	free(c->azure.deployment);
 	free(c->azure.vpn_type);
 	free(c->azure.vpn_sku);
@@ -273,6 +276,44 @@ int prefix_cmp(const struct cfg_prefix *a, const struct cfg_prefix *b)
 	return (int)a->plen - (int)b->plen;
 }
 
+void prefix_mask(struct cfg_prefix *p, unsigned int plen)
+{
+	unsigned int i, bytes = p->family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < bytes; i++) {
+		int keep = (int)plen - (int)i * 8;
+
+		if (keep >= 8)
+			continue;
+		p->addr[i] &= keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+	p->plen = (uint8_t)plen;
+}
+
+bool prefix_overlap(const struct cfg_prefix *a, const struct cfg_prefix *b)
+{
+	unsigned int plen = a->plen < b->plen ? a->plen : b->plen;
+	unsigned int i;
+
+	if (a->family != b->family)
+		return false;
+	for (i = 0; i < plen / 8; i++)
+		if (a->addr[i] != b->addr[i])
+			return false;
+	if (plen % 8) {
+		uint8_t m = (uint8_t)(0xff << (8 - plen % 8));
+
+		if ((a->addr[i] ^ b->addr[i]) & m)
+			return false;
+	}
+	return true;
+}
+
+bool prefix_covers(const struct cfg_prefix *outer, const struct cfg_prefix *inner)
+{
+	return outer->plen <= inner->plen && prefix_overlap(outer, inner);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Lines                                                                     */
 
@@ -478,7 +519,8 @@ static void add_prefix(struct config *c, const struct cfg_prefix *p)
 	c->pfx[c->npfx++] = *p;
 }
 
-static void parse_prefix_line(struct config *c, int line, char *v)
+/* "Prefix = P er|vpn...", or with @exclude "Exclude = P" (no path) */
+static void parse_prefix_line(struct config *c, int line, char *v, bool exclude)
 {
 	struct cfg_prefix p;
 	const char *why;
@@ -495,7 +537,11 @@ static void parse_prefix_line(struct config *c, int line, char *v)
 		bad = true;
 	}
 	p.line = line;
-	while ((w = strtok_r(NULL, " \t", &save))) {
+	while (exclude && (w = strtok_r(NULL, " \t", &save))) {
+		cfg_err(c, line, "Exclude takes a prefix only ('%s')", w);
+		bad = true;
+	}
+	while (!exclude && (w = strtok_r(NULL, " \t", &save))) {
 		uint8_t bit;
 
 		if (!strcasecmp(w, "er")) {
@@ -513,13 +559,15 @@ static void parse_prefix_line(struct config *c, int line, char *v)
 		}
 		p.via |= bit;
 	}
-	if (!p.via && !bad) {
+	if (!exclude && !p.via && !bad) {
 		cfg_err(c, line, "prefix without a path (add er, vpn or both)");
 		bad = true;
 	}
 	if (!bad)
 		add_prefix(c, &p);
 }
+
+static int parse_bool(const char *v, enum cfg_tristate *out);
 
 static void parse_policy_key(struct config *c, struct parser *ps, int line,
 			     const char *key, char *v)
@@ -530,7 +578,14 @@ static void parse_policy_key(struct config *c, struct parser *ps, int line,
 	int i;
 
 	if (!strcasecmp(key, "Prefix")) {
-		parse_prefix_line(c, line, v);
+		parse_prefix_line(c, line, v, false);
+	} else if (!strcasecmp(key, "Exclude")) {
+		parse_prefix_line(c, line, v, true);
+	} else if (!strcasecmp(key, "Transit")) {
+		set_once(c, line, "Transit", &c->transit_line);
+		c->transit_line = line;
+		if (parse_bool(v, &c->transit))
+			cfg_err(c, line, "invalid Transit '%s' (use yes, no)", v);
 	} else if (!strcasecmp(key, "MSSScope")) {
 		set_once(c, line, "MSSScope", &ps->scope_line);
 		ps->scope_line = line;
@@ -806,14 +861,28 @@ static void check_duplicates(struct config *c)
 	free(s);
 }
 
-/* With CFG_RESOLVE_DEVICES: @p's ifindex, or an error when it has none. */
+/*
+ * With CFG_RESOLVE_DEVICES: @p's ifindex, 0 when the device does not exist
+ * (not an error: the kernel follows the name; the rules warn).
+ */
 static void resolve_dev(struct config *c, struct cfg_path *p, unsigned int flags)
 {
 	if (!(flags & CFG_RESOLVE_DEVICES))
 		return;
-	p->ifindex = if_nametoindex(p->dev);
-	if (!p->ifindex)
-		cfg_err(c, p->dev_line, "no such device '%s'", p->dev);
+	c->resolved = true;
+	p->ifindex = p->dev[0] ? if_nametoindex(p->dev) : 0;
+}
+
+bool config_resolve_devices(struct config *c)
+{
+	unsigned int old[3] = { c->er.ifindex, c->vpn.ifindex,
+				c->underlay.ifindex };
+
+	resolve_dev(c, &c->er, CFG_RESOLVE_DEVICES);
+	resolve_dev(c, &c->vpn, CFG_RESOLVE_DEVICES);
+	resolve_dev(c, &c->underlay, CFG_RESOLVE_DEVICES);
+	return old[0] != c->er.ifindex || old[1] != c->vpn.ifindex ||
+	       old[2] != c->underlay.ifindex;
 }
 
 /* [@sec]'s FwMark is non-zero and inside FwMask; else an error at @at */
@@ -1164,10 +1233,12 @@ void config_print(const struct config *c, FILE *f)
 		format_duration(c->failback_ms, d, sizeof(d)));
 	fprintf(f, "NoPath = %s\n", c->nopath == ERCX_NOPATH_DROP ? "drop" : "pass");
 	fprintf(f, "FwMask = 0x%08x\n", c->fwmask);
+	fprintf(f, "Transit = %s\n", tristate(c->transit));
 	for (i = 0; i < c->npfx; i++) {
 		const struct cfg_prefix *p = &c->pfx[i];
 
-		fprintf(f, "Prefix = %s%s%s\n", format_prefix(p, buf, sizeof(buf)),
+		fprintf(f, "%s = %s%s%s\n", p->via ? "Prefix" : "Exclude",
+			format_prefix(p, buf, sizeof(buf)),
 			p->via & ERCX_VIA_ER ? " er" : "",
 			p->via & ERCX_VIA_VPN ? " vpn" : "");
 	}

@@ -46,7 +46,7 @@ struct cfg_ip {
 struct cfg_path {
 	char dev[IF_NAMESIZE];
 	int dev_line;
-	unsigned int ifindex;		/* resolved at load time (0: not) */
+	unsigned int ifindex;		/* resolved at load time (0: none) */
 	struct cfg_ip gw;
 	struct cfg_ip probe;		/* default: gw */
 	struct cfg_ip peer;		/* VPN only */
@@ -64,7 +64,7 @@ struct cfg_prefix {
 	uint8_t addr[16];	/* network byte order, IPv4 in addr[0..3] */
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t plen;
-	uint8_t via;		/* ERCX_VIA_* */
+	uint8_t via;		/* ERCX_VIA_*; ERCX_VIA_NONE: an Exclude line */
 	uint8_t path;		/* selected path (showconf/status only) */
 	int line;
 };
@@ -116,8 +116,20 @@ struct config {
 	uint32_t failback_ms;
 	uint32_t fwmask;
 	int fwmask_line;
+	enum cfg_tristate transit;	/* [Policy] Transit: ERCX_A_TRANSIT */
+	int transit_line;
+	/* Prefix (via != 0) and Exclude (via == ERCX_VIA_NONE) lines */
 	struct cfg_prefix *pfx;
 	size_t npfx, cap_pfx;
+	/*
+	 * Exclusions the host adds (its own addresses, the subnets connected
+	 * to its other devices: see host_exclusions() in rtnl.h), sent with
+	 * the policy after the file's; not part of the file.
+	 */
+	struct cfg_prefix *excl;
+	size_t nexcl;
+	/* CFG_RESOLVE_DEVICES was given: the file is meant for this host */
+	bool resolved;
 	struct cfg_azure azure;
 	int section_line[5];	/* [ExpressRoute] [VPN] [Underlay] [Policy] [Azure] */
 	int last_line;
@@ -131,7 +143,11 @@ struct config {
 void config_init(struct config *c, const char *name);
 void config_free(struct config *c);
 
-#define CFG_RESOLVE_DEVICES	(1U << 0)	/* if_nametoindex() every Device */
+/*
+ * if_nametoindex() every Device (0 when it does not exist: the kernel
+ * follows the name, and the path is down until it appears)
+ */
+#define CFG_RESOLVE_DEVICES	(1U << 0)
 
 /*
  * Parse @f (named @name in messages; "-" shows as "<stdin>") into @c, then
@@ -158,6 +174,14 @@ const char *format_duration(uint32_t ms, char *buf, size_t len);
 int parse_prefix(const char *s, struct cfg_prefix *p, const char **why);
 const char *format_prefix(const struct cfg_prefix *p, char *buf, size_t len);
 int prefix_cmp(const struct cfg_prefix *a, const struct cfg_prefix *b);
+/* Clear @p's bits past @plen and make it a /@plen */
+void prefix_mask(struct cfg_prefix *p, unsigned int plen);
+/* Does @a contain @b or @b contain @a? */
+bool prefix_overlap(const struct cfg_prefix *a, const struct cfg_prefix *b);
+/* Does @outer contain all of @inner? */
+bool prefix_covers(const struct cfg_prefix *outer, const struct cfg_prefix *inner);
+/* Re-resolve every path's Device (CFG_RESOLVE_DEVICES): whether one changed */
+bool config_resolve_devices(struct config *c);
 
 #define PREFIX_STRLEN (INET6_ADDRSTRLEN + 5)
 

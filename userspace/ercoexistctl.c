@@ -29,6 +29,7 @@ static const struct {
 	{ "auto", cmd_auto, "auto                       return to automatic selection (failback rules apply)" },
 	{ "monitor", cmd_monitor, "monitor [--count N]        print events as they happen (JSON: one object per line)" },
 	{ "flush", cmd_flush, "flush                      remove the policy, its routes and rules" },
+	{ "daemon", cmd_daemon, "daemon [FILE]              load, then keep rules, routes and exclusions in step" },
 	{ "health", cmd_health, "health [-q] [--path P]     exit 0 if a path (any, er, vpn) is usable now, else 4" },
 };
 
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
 	int c;
 
 	rules_route_dev = route_dev_name;
+	rules_host_addrs = rtnl_host_addrs;
 	while ((c = getopt_long(argc, argv, "+jpn:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':

@@ -45,5 +45,6 @@ int cmd_auto(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
 int cmd_health(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 
 #endif

@@ -108,6 +108,39 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * A module that predates device names refuses ERCX_PATH_A_IFNAME as a
+ * read-only attribute (the first thing it validates, in the first path
+ * nest): then the policy goes again as that module takes it, by index, and
+ * the operator is told.
+ */
+bool kernel_legacy;
+
+static bool legacy_module(int err, const char *msg)
+{
+	return err == -EINVAL && strstr(msg, "read-only attribute");
+}
+
+/* What a module that predates device names cannot do with @c: printed */
+static int legacy_refused(const struct config *c)
+{
+	const struct cfg_path *p[3] = { &c->er, &c->vpn, &c->underlay };
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (p[i]->dev[0] && !p[i]->ifindex) {
+			fprintf(stderr, "%s:%d: no such device '%s' (the loaded ercoexist.ko predates device names: it needs the device to exist)\n",
+				config_shown_name(c->name), p[i]->dev_line, p[i]->dev);
+			return EXIT_USAGE;
+		}
+	if (c->transit == CFG_YES) {
+		fprintf(stderr, "%s:%d: Transit = yes needs a newer ercoexist.ko\n",
+			config_shown_name(c->name), c->transit_line);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen)
 {
 	size_t size = CODEC_POLICY_SIZE(c);
@@ -121,8 +154,23 @@ int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen)
 		return EXIT_REFUSED;
 	}
 	nlh = genl_request(nl, buf, ERCX_CMD_POLICY_SET, 0);
-	codec_put_policy(nlh, c);
-	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	codec_put_policy(nlh, c, 0);
+	/* the daemon, once it knows: straight to what the module takes */
+	err = kernel_legacy ? -EINVAL : nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (kernel_legacy || legacy_module(err, msg)) {
+		err = legacy_refused(c);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (!kernel_legacy)
+			fprintf(stderr, PROG_NAME ": warning: the loaded ercoexist.ko predates device names: paths are bound by index, without exclusions; reload the module\n");
+		kernel_legacy = true;
+		memset(buf, 0, size);
+		nlh = genl_request(nl, buf, ERCX_CMD_POLICY_SET, 0);
+		codec_put_policy(nlh, c, CODEC_LEGACY);
+		err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	}
 	if (err) {
 		free(buf);
 		return report_refused(err, msg);

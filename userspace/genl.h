@@ -23,7 +23,13 @@ struct nlmsghdr *genl_request(struct nl *nl, void *buf, uint8_t cmd,
 
 /* The kernel's view: POLICY_GET + PREFIX_GET dump into @c (prefix paths in pfx[].path). */
 int kernel_get_config(struct nl *nl, struct config *c, bool *loaded);
-/* Build and send POLICY_SET from @c.  Exit status. */
+/*
+ * Build and send POLICY_SET from @c.  Exit status.  A module that predates
+ * device names (it refuses ERCX_PATH_A_IFNAME) gets the policy by index,
+ * without exclusions nor Transit (a warning, once): kernel_legacy is then
+ * set, and a device that is re-created needs the policy sent again.
+ */
+extern bool kernel_legacy;
 int kernel_set_config(struct nl *nl, const struct config *c, uint32_t *gen);
 
 #endif

@@ -15,7 +15,9 @@
 #include "ercoexistctl.h"
 #include "genl.h"
 #include "json.h"
+#include "load.h"
 #include "rtnl.h"
+#include "rules.h"
 
 /*
  * A route or rule was refused after POLICY_SET: put back the policy that
@@ -46,6 +48,45 @@ static void rollback(struct nl *nl, const struct config *old, bool had,
 			had ? "policy" : "state (no policy)");
 }
 
+int load_apply(struct config *c, struct rtnl_sync *st, uint32_t *gen)
+{
+	struct rtnl_snapshot *snap = NULL;
+	struct config old;
+	bool had = false;
+	struct nl nl;
+	int ret;
+
+	config_init(&old, "kernel");
+	ret = rtnl_check(c);
+	if (ret)
+		goto out;
+	ret = genl_open(&nl);
+	if (ret)
+		goto out;
+	/* what a failure half-way puts back */
+	ret = kernel_get_config(&nl, &old, &had);
+	snap = ret ? NULL : rtnl_snapshot_take();
+	if (!snap) {
+		ret = EXIT_REFUSED;
+		nl_close(&nl);
+		goto out;
+	}
+	/* the host's own addresses and other subnets: never steered */
+	if (host_exclusions_update(c))
+		fprintf(stderr, PROG_NAME ": warning: cannot read the host's addresses: no automatic exclusions\n");
+	ret = kernel_set_config(&nl, c, gen);
+	if (!ret) {
+		ret = rtnl_sync(c, st);
+		if (ret)
+			rollback(&nl, &old, had, snap);
+	}
+	nl_close(&nl);
+out:
+	rtnl_snapshot_free(snap);
+	config_free(&old);
+	return ret;
+}
+
 int cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -55,15 +96,10 @@ int cmd_load(int argc, char **argv)
 	};
 	const char *file = DEFAULT_CONFIG;
 	bool check = false;
-	struct rtnl_snapshot *snap = NULL;
 	struct findings fs = { 0 };
-	struct config c, old;
-	bool had = false;
+	struct config c;
 	uint32_t gen = 0;
-	struct nl nl;
 	int o, ret;
-
-	config_init(&old, "kernel");
 
 	while ((o = getopt_long(argc, argv, "ch", opts, NULL)) != -1) {
 		switch (o) {
@@ -95,27 +131,7 @@ int cmd_load(int argc, char **argv)
 	/* warnings: load anyway (in JSON they are in the answer below) */
 	if (!is_json_context())
 		findings_print(&c, &fs, stderr);
-	ret = rtnl_check(&c);
-	if (ret)
-		goto out;
-	ret = genl_open(&nl);
-	if (ret)
-		goto out;
-	/* what a failure half-way puts back */
-	ret = kernel_get_config(&nl, &old, &had);
-	snap = ret ? NULL : rtnl_snapshot_take();
-	if (!snap) {
-		ret = EXIT_REFUSED;
-		nl_close(&nl);
-		goto out;
-	}
-	ret = kernel_set_config(&nl, &c, &gen);
-	if (!ret) {
-		ret = rtnl_install(&c);
-		if (ret)
-			rollback(&nl, &old, had, snap);
-	}
-	nl_close(&nl);
+	ret = load_apply(&c, NULL, &gen);
 	if (!ret) {
 		json_begin();
 		print_uint(PRINT_JSON, "schema", NULL, 1);
@@ -128,9 +144,7 @@ int cmd_load(int argc, char **argv)
 		json_end();
 	}
 out:
-	rtnl_snapshot_free(snap);
 	findings_free(&fs);
-	config_free(&old);
 	config_free(&c);
 	return ret;
 }

@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 #include <linux/fib_rules.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
 #include "ercoexistctl.h"
 #include "nl.h"
 #include "rtnl.h"
+#include "rules.h"
 
 struct want {
 	uint8_t family;
@@ -307,6 +309,17 @@ static bool wanted_route(const struct found *f, const struct want *w, size_t n)
 	return false;
 }
 
+/* Is rule @w among ours in @l? */
+static bool wanted_rule_in(const struct foundlist *l, const struct want *w)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (wanted_rule(&l->v[i], w, 1))
+			return true;
+	return false;
+}
+
 /* Remove our rules/routes that @w does not list (all when n == 0). */
 static int cleanup(struct nl *nl, const struct want *rules, size_t nrules,
 		   const struct want *routes, size_t nroutes)
@@ -386,10 +399,30 @@ static bool dev_is_up(unsigned int ifindex)
 	return up;
 }
 
-static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
-		     const void *gw)
+/* "ip -4 route replace default [via GW] dev DEV table T" for messages */
+static void route_text(char *what, size_t len, const struct cfg_path *p,
+		       uint8_t family, const void *gw)
 {
-	char buf[512] = { 0 }, msg[256], a[INET6_ADDRSTRLEN] = "", what[160];
+	char a[INET6_ADDRSTRLEN] = "";
+
+	if (gw)
+		inet_ntop(family, gw, a, sizeof(a));
+	snprintf(what, len, "ip %s route replace default%s%s dev %s table %u",
+		 fam_flag(family), gw ? " via " : "", a, p->dev, p->table);
+}
+
+/*
+ * Replace @p's default route of @family (@gw: its next hop, NULL for a
+ * device route) on device @ifindex.  EXIT_OK, or with @pending (in: it was
+ * pending; out: it still is) the kernel's refusal is a route to try again
+ * later, logged the first time; else it is reported and the exit status
+ * returned.
+ */
+static int add_route(struct nl *nl, const struct cfg_path *p,
+		     unsigned int ifindex, uint8_t family, const void *gw,
+		     bool *pending)
+{
+	char buf[512] = { 0 }, msg[256], what[160];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int err;
@@ -403,32 +436,59 @@ static int add_route(struct nl *nl, const struct cfg_path *p, uint8_t family,
 	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(nlh, RTA_TABLE, p->table);
-	mnl_attr_put_u32(nlh, RTA_OIF, p->ifindex);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	if (gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw);
 	err = nl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
-	if (!err)
+	if (!err) {
+		if (pending)
+			*pending = false;
 		return EXIT_OK;
-	if (gw)
-		inet_ntop(family, gw, a, sizeof(a));
-	snprintf(what, sizeof(what), "ip %s route replace default%s%s dev %s table %u",
-		 fam_flag(family), gw ? " via " : "", a, p->dev, p->table);
-	if (!dev_is_up(p->ifindex) || !gw) {
+	}
+	route_text(what, sizeof(what), p, family, gw);
+	if (pending) {
+		/* the daemon tries again on the next event and on a timer */
+		if (!*pending)
+			fprintf(stderr, PROG_NAME ": %s: %s; trying again later\n",
+				what, msg[0] ? msg : strerror(-err));
+		*pending = true;
+		return EXIT_OK;
+	}
+	if (!dev_is_up(ifindex) || !gw) {
 		/*
 		 * The kernel refuses next hops on a down device (and IPv4
 		 * flushes routes through a device set down), and a tunnel may
 		 * not carry the other family at all: not fatal.
 		 */
-		fprintf(stderr, PROG_NAME ": warning: %s: %s; not installed (load again when the device is up)\n",
+		fprintf(stderr, PROG_NAME ": warning: %s: %s; not installed (`ercoexistctl daemon` installs it when it can)\n",
 			what, msg[0] ? msg : strerror(-err));
 		return EXIT_OK;
 	}
 	return report_refused_what(err, msg, what);
 }
 
-int rtnl_install(const struct config *c)
+/* Is there one of our routes in @l matching @w, on @ifindex via @gw? */
+static bool route_present(const struct foundlist *l, const struct want *w,
+			  unsigned int ifindex, const void *gw)
+{
+	int gwlen = !gw ? 0 : w->family == AF_INET ? 4 : 16;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct found *f = &l->v[i];
+
+		if (f->family == w->family && f->table == w->table &&
+		    f->dst_len == 0 && f->has_oif && f->oif == ifindex &&
+		    f->gwlen == gwlen && (!gwlen || !memcmp(f->gw, gw, (size_t)gwlen)))
+			return true;
+	}
+	return false;
+}
+
+int rtnl_sync(const struct config *c, struct rtnl_sync *st)
 {
 	const struct cfg_path *paths[3] = { &c->er, &c->vpn, &c->underlay };
+	struct foundlist have_rules = { 0 }, have_routes = { 0 };
 	struct want rules[6], routes[6];
 	size_t nrules = 0, nroutes = 0;
 	int ret = EXIT_OK, r, i, npaths = c->underlay.dev[0] ? 3 : 2;
@@ -439,9 +499,19 @@ int rtnl_install(const struct config *c)
 		fprintf(stderr, PROG_NAME ": rtnetlink: %s\n", strerror(-r));
 		return EXIT_REFUSED;
 	}
+	/* what is there: only what is missing or different is (re)installed */
+	r = dump(&nl, RTM_GETRULE, &have_rules);
+	if (!r)
+		r = dump(&nl, RTM_GETROUTE, &have_routes);
+	if (r) {
+		ret = r;
+		goto out;
+	}
 	for (i = 0; i < npaths; i++) {
 		const struct cfg_path *p = paths[i];
-		bool vpn = i == 1;
+		/* now, not at parse time: the device may have come or gone */
+		unsigned int ifindex = p->dev[0] ? if_nametoindex(p->dev) : 0;
+		bool vpn = i == 1, told = false;
 		uint8_t fams[2] = { AF_INET, AF_INET6 };
 		int k;
 
@@ -451,7 +521,10 @@ int rtnl_install(const struct config *c)
 				.mark = p->fwmark, .mask = c->fwmask,
 				.pref = CFG_RULE_PREF_BASE + p->table,
 			};
+			unsigned int bit = 1U << (i * 2 + k);
 			const void *gw = NULL;
+			bool pending = false;
+			char what[160];
 
 			rules[nrules++] = w;
 			if (fams[k] == AF_INET && p->gw.set4)
@@ -461,19 +534,59 @@ int rtnl_install(const struct config *c)
 			if (!gw && !vpn)
 				continue;
 			routes[nroutes++] = w;
-			r = add_route(&nl, p, fams[k], gw);
+			if (!ifindex) {
+				/* the kernel follows the name; the route waits */
+				if (st)
+					st->missing |= bit;
+				else if (!told)
+					fprintf(stderr, PROG_NAME ": warning: device %s does not exist: its routes in table %u wait for it (`ercoexistctl daemon` installs them)\n",
+						p->dev, p->table);
+				told = true;
+				continue;
+			}
+			if (st) {
+				st->missing &= ~bit;
+				pending = st->pending & bit;
+			}
+			if (route_present(&have_routes, &w, ifindex, gw)) {
+				if (st)
+					st->pending &= ~bit;
+				continue;
+			}
+			r = add_route(&nl, p, ifindex, fams[k], gw,
+				      st ? &pending : NULL);
 			if (r)
 				ret = r;
+			if (st && pending)
+				st->pending |= bit;
+			else if (st)
+				st->pending &= ~bit;
+			if (st && !pending) {
+				route_text(what, sizeof(what), p, fams[k], gw);
+				fprintf(stderr, PROG_NAME ": %s: installed\n", what);
+				st->actions++;
+			}
 		}
 	}
 	for (i = 0; i < (int)nrules; i++) {
+		if (wanted_rule_in(&have_rules, &rules[i]))
+			continue;
 		r = add_rule(&nl, &rules[i]);
 		if (r)
 			ret = r;
+		else if (st) {
+			fprintf(stderr, PROG_NAME ": ip %s rule add fwmark 0x%x/0x%x lookup %u pref %u: installed\n",
+				fam_flag(rules[i].family), rules[i].mark,
+				rules[i].mask, rules[i].table, rules[i].pref);
+			st->actions++;
+		}
 	}
 	r = cleanup(&nl, rules, nrules, routes, nroutes);
 	if (r)
 		ret = r;
+out:
+	free(have_rules.v);
+	free(have_routes.v);
 	nl_close(&nl);
 	return ret;
 }
@@ -491,6 +604,96 @@ int rtnl_flush(void)
 	r = cleanup(&nl, NULL, 0, NULL, 0);
 	nl_close(&nl);
 	return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The host's addresses                                                      */
+
+struct addrlist {
+	struct host_addr *v;
+	size_t n, cap;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *local = NULL, *address = NULL;
+	struct addrlist *l = data;
+	struct host_addr h;
+	size_t len;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR)
+		return MNL_CB_OK;
+	if (!nl_payload_ok(nlh, sizeof(*ifa)))
+		return MNL_CB_ERROR;
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	len = ifa->ifa_family == AF_INET ? 4 : 16;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_payload_len(a) != len)
+			continue;
+		if (mnl_attr_get_type(a) == IFA_LOCAL)
+			local = a;
+		else if (mnl_attr_get_type(a) == IFA_ADDRESS)
+			address = a;
+	}
+	if (!local)
+		local = address;	/* IPv6: IFA_ADDRESS only */
+	if (!local || !address || !if_indextoname(ifa->ifa_index, h.dev))
+		return MNL_CB_OK;
+	memset(&h.local, 0, sizeof(h.local));
+	h.local.family = ifa->ifa_family;
+	h.local.plen = (uint8_t)(len * 8);
+	memcpy(h.local.addr, mnl_attr_get_payload(local), len);
+	/* the subnet: of the peer's address on a point-to-point link */
+	h.net = h.local;
+	memcpy(h.net.addr, mnl_attr_get_payload(address), len);
+	prefix_mask(&h.net, ifa->ifa_prefixlen);
+	if (l->n == l->cap) {
+		size_t n = l->cap ? l->cap * 2 : 16;
+		struct host_addr *nv = realloc(l->v, n * sizeof(*nv));
+
+		if (!nv)
+			return MNL_CB_ERROR;
+		l->v = nv;
+		l->cap = n;
+	}
+	l->v[l->n++] = h;
+	return MNL_CB_OK;
+}
+
+int rtnl_host_addrs(struct host_addr **v, size_t *n)
+{
+	char buf[256] = { 0 }, msg[256];
+	struct addrlist l = { 0 };
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	int err, tries;
+	struct nl nl;
+
+	*v = NULL;
+	*n = 0;
+	if (nl_open(&nl, NETLINK_ROUTE))
+		return -1;
+	for (tries = 0; tries < 5; tries++) {
+		l.n = 0;
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_GETADDR;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		ifa->ifa_family = AF_UNSPEC;
+		err = nl_talk(&nl, nlh, addr_cb, &l, msg, sizeof(msg));
+		if (err != -EINTR)
+			break;
+	}
+	nl_close(&nl);
+	if (err) {
+		free(l.v);
+		return -1;
+	}
+	*v = l.v;
+	*n = l.n;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */

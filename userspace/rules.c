@@ -76,6 +76,10 @@ const struct rule_info rule_table[] = {
 	  "a path's own Gateway, Probe or Peer is inside a prefix that can be steered to the other path" },
 	{ "prefix-public-vpn", SEV_WARNING,
 	  "a public prefix (Microsoft peering) may go via the VPN, which Azure does not fail over to" },
+	{ "device-missing", SEV_WARNING,
+	  "a path's Device does not exist on this host (yet): the path is down until it appears" },
+	{ "prefix-covers-connected", SEV_WARNING,
+	  "a prefix overlaps a subnet connected to the gateway's other devices (on-premises space)" },
 };
 
 const size_t rule_count = sizeof(rule_table) / sizeof(rule_table[0]);
@@ -182,27 +186,6 @@ static void rule_gatewaysubnet_size(const struct config *c,
 		    p, a->subnet.plen);
 }
 
-/* Does @a contain @b or @b contain @a? */
-static bool prefixes_overlap(const struct cfg_prefix *a,
-			     const struct cfg_prefix *b)
-{
-	unsigned int plen = a->plen < b->plen ? a->plen : b->plen;
-	unsigned int i;
-
-	if (a->family != b->family)
-		return false;
-	for (i = 0; i < plen / 8; i++)
-		if (a->addr[i] != b->addr[i])
-			return false;
-	if (plen % 8) {
-		uint8_t m = (uint8_t)(0xff << (8 - plen % 8));
-
-		if ((a->addr[i] ^ b->addr[i]) & m)
-			return false;
-	}
-	return true;
-}
-
 static void rule_gatewaysubnet_udr(const struct config *c,
 				   struct findings *fs)
 {
@@ -214,7 +197,7 @@ static void rule_gatewaysubnet_udr(const struct config *c,
 		return;
 	format_prefix(&a->subnet, s, sizeof(s));
 	for (i = 0; i < a->nudr; i++) {
-		if (!prefixes_overlap(&a->udr[i], &a->subnet))
+		if (!prefix_overlap(&a->udr[i], &a->subnet))
 			continue;
 		format_prefix(&a->udr[i], u, sizeof(u));
 		add(fs, "azure-gatewaysubnet-udr", a->udr[i].line,
@@ -398,20 +381,6 @@ static int cmp_pfx(const void *a, const void *b)
 	return prefix_cmp(a, b);
 }
 
-static void mask_prefix(struct cfg_prefix *p, unsigned int plen)
-{
-	unsigned int i, bytes = p->family == AF_INET ? 4 : 16;
-
-	for (i = 0; i < bytes; i++) {
-		int keep = (int)plen - (int)i * 8;
-
-		if (keep >= 8)
-			continue;
-		p->addr[i] &= keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
-	}
-	p->plen = (uint8_t)plen;
-}
-
 /*
  * For each VPN-only prefix, the longest ER-carried prefix that contains it.
  * Only the prefix lengths ER actually uses are probed, so the cost is
@@ -450,7 +419,7 @@ static void rule_vpn_more_specific(const struct config *c,
 
 			if (!lens[p->family == AF_INET6][l])
 				continue;
-			mask_prefix(&key, (unsigned int)l);
+			prefix_mask(&key, (unsigned int)l);
 			hit = bsearch(&key, er, ner, sizeof(*er), cmp_pfx);
 		}
 		if (!hit)
@@ -631,7 +600,7 @@ static void rule_prefix_link_local(const struct config *c,
 		const struct cfg_prefix *x = &c->pfx[i];
 
 		k = x->family == AF_INET6;
-		if (x->plen < ll[k].plen || !prefixes_overlap(x, &ll[k]))
+		if (!x->via || x->plen < ll[k].plen || !prefix_overlap(x, &ll[k]))
 			continue;
 		add(fs, "prefix-link-local", x->line,
 		    "prefix %s is link-local (inside %s): such addresses are reachable only on their own link and a "
@@ -654,7 +623,7 @@ static const struct cfg_prefix *steered_by(const struct config *c, int family,
 	for (i = 0; i < c->npfx; i++) {
 		const struct cfg_prefix *x = &c->pfx[i];
 
-		if (!(x->via & via) || !prefixes_overlap(x, &host))
+		if (!(x->via & via) || !prefix_overlap(x, &host))
 			continue;
 		if (!best || x->plen > best->plen)
 			best = x;
@@ -738,17 +707,17 @@ static bool prefix_public(const struct cfg_prefix *x)
 	if (x->family == AF_INET) {
 		for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
 			g = must_prefix(v4[i]);
-			if (prefixes_overlap(x, &g))
+			if (prefix_overlap(x, &g))
 				return false;
 		}
 		return true;
 	}
 	g = must_prefix("2000::/3");
-	if (x->plen < g.plen || !prefixes_overlap(x, &g))
+	if (x->plen < g.plen || !prefix_overlap(x, &g))
 		return false;
 	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
 		g = must_prefix(v6[i]);
-		if (prefixes_overlap(x, &g))
+		if (prefix_overlap(x, &g))
 			return false;
 	}
 	return true;
@@ -851,6 +820,19 @@ static void sysctl_dev(const char *dev, char *buf, size_t len)
 
 int (*rules_route_dev)(int family, const void *addr, char *dev, size_t len);
 
+/* ROOT/@name, a file of the tests' fake host; NULL when there is none */
+static FILE *procfs_open(const char *name)
+{
+	char *path = NULL;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", procfs_root(), name) < 0)
+		abort();
+	f = fopen(path, "re");
+	free(path);
+	return f;
+}
+
 /*
  * The device the host routes @addr by: the kernel's answer (through
  * rules_route_dev), or with $ERCX_PROCFS_ROOT set, the line "ADDR DEV" of
@@ -860,17 +842,14 @@ int (*rules_route_dev)(int family, const void *addr, char *dev, size_t len);
 static int route_dev(int family, const void *addr, char *dev, size_t len)
 {
 	const char *root = procfs_root();
-	char *path = NULL, a[INET6_ADDRSTRLEN + 1], d[IF_NAMESIZE + 1];
+	char a[INET6_ADDRSTRLEN + 1], d[IF_NAMESIZE + 1];
 	unsigned char buf[16];
 	int ret = -1;
 	FILE *f;
 
 	if (!root[0])
 		return rules_route_dev ? rules_route_dev(family, addr, dev, len) : -1;
-	if (asprintf(&path, "%s/routes", root) < 0)
-		abort();
-	f = fopen(path, "r");
-	free(path);
+	f = procfs_open("routes");
 	if (!f)
 		return -1;
 	while (ret && fscanf(f, "%46s %16s", a, d) == 2)
@@ -901,6 +880,205 @@ static bool dev_exists(const char *dev)
 	ret = !stat(path, &st);
 	free(path);
 	return ret;
+}
+
+int (*rules_host_addrs)(struct host_addr **v, size_t *n);
+
+/*
+ * The host's addresses: the kernel's (through rules_host_addrs), or with
+ * $ERCX_PROCFS_ROOT set, the lines "DEV ADDR/PLEN" of ROOT/addrs.  0 with
+ * a malloc'ed array (free it), or -1 when unknown (the rules are silent).
+ */
+static int host_addrs(struct host_addr **v, size_t *n)
+{
+	char d[IF_NAMESIZE + 1], a[INET6_ADDRSTRLEN + 8];
+	const char *root = procfs_root(), *why;
+	struct host_addr h;
+	size_t cap = 0;
+	FILE *f;
+
+	*v = NULL;
+	*n = 0;
+	if (!root[0])
+		return rules_host_addrs ? rules_host_addrs(v, n) : -1;
+	f = procfs_open("addrs");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%15s %53s", d, a) == 2) {
+		char *slash = strchr(a, '/');
+		uint8_t plen;
+
+		if (!slash)
+			continue;
+		memset(&h, 0, sizeof(h));
+		snprintf(h.dev, sizeof(h.dev), "%.*s", IF_NAMESIZE - 1, d);
+		plen = (uint8_t)atoi(slash + 1);
+		snprintf(slash, 5, "/%u", strchr(a, ':') ? 128 : 32);
+		if (parse_prefix(a, &h.local, &why))
+			continue;
+		host_addr_set_net(&h, plen);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*v = realloc(*v, cap * sizeof(**v));
+			if (!*v)
+				abort();
+		}
+		(*v)[(*n)++] = h;
+	}
+	fclose(f);
+	return 0;
+}
+
+void host_addr_set_net(struct host_addr *h, uint8_t plen)
+{
+	h->net = h->local;
+	prefix_mask(&h->net, plen);
+}
+
+static bool is_loopback(const struct cfg_prefix *p)
+{
+	return p->family == AF_INET ? p->addr[0] == 127 :
+	       IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)p->addr);
+}
+
+/* The subnet of @h, when it is connected to a device that is not a path's */
+static bool other_subnet(const struct config *c, const struct host_addr *h)
+{
+	return !is_loopback(&h->net) && strcmp(h->dev, c->er.dev) &&
+	       strcmp(h->dev, c->vpn.dev) &&
+	       h->net.plen < (h->net.family == AF_INET ? 32 : 128);
+}
+
+/* A path Device that does not exist here, where the file is meant for it */
+static void rule_device_missing(const struct config *c, struct findings *fs)
+{
+	const struct cfg_path *p[3] = { &c->er, &c->vpn, &c->underlay };
+	static const char *const sec[3] = { "ExpressRoute", "VPN", "Underlay" };
+	int i;
+
+	/*
+	 * `load` and the daemon resolve the devices: the file is for this
+	 * host.  `check` may be looking at a file for another host (a
+	 * laptop has no er0): it warns only when a path device exists here.
+	 */
+	if (!c->resolved && !(c->er.dev[0] && dev_exists(c->er.dev)) &&
+	    !(c->vpn.dev[0] && dev_exists(c->vpn.dev)))
+		return;
+	for (i = 0; i < 3; i++)
+		if (p[i]->dev[0] &&
+		    (c->resolved ? !p[i]->ifindex : !dev_exists(p[i]->dev)))
+			add(fs, "device-missing", p[i]->dev_line,
+			    "[%s] Device %s does not exist (yet): the path is down (no-device) and the kernel binds it "
+			    "when a device of that name appears; `ercoexistctl daemon` then installs its routes",
+			    sec[i], p[i]->dev);
+}
+
+static void rule_prefix_connected(const struct config *c, struct findings *fs)
+{
+	char x[PREFIX_STRLEN], y[PREFIX_STRLEN];
+	struct host_addr *h;
+	size_t i, k, n;
+
+	if (host_addrs(&h, &n))
+		return;
+	for (i = 0; i < c->npfx; i++) {
+		const struct cfg_prefix *p = &c->pfx[i];
+
+		for (k = 0; p->via && k < n; k++) {
+			if (!other_subnet(c, &h[k]) || !prefix_overlap(p, &h[k].net))
+				continue;
+			format_prefix(p, x, sizeof(x));
+			format_prefix(&h[k].net, y, sizeof(y));
+			if (p->plen < h[k].net.plen)
+				add(fs, "prefix-covers-connected", p->line,
+				    "prefix %s covers %s, connected to %s (on-premises space): ercoexist excludes that subnet "
+				    "while it is connected, so it is never steered; narrow the prefix to Azure's address space, "
+				    "or add 'Exclude = %s' to keep it excluded whatever the interfaces",
+				    x, y, h[k].dev, y);
+			else
+				add(fs, "prefix-covers-connected", p->line,
+				    "prefix %s is inside %s, connected to %s: packets for hosts on that link would be steered "
+				    "out of a path instead of delivered; remove the line",
+				    x, y, h[k].dev);
+			break;
+		}
+	}
+	free(h);
+}
+
+/* an exclusion candidate: kept when a steerable prefix strictly covers it */
+static void excl_push(struct config *c, const struct cfg_prefix *x, size_t *cap)
+{
+	bool covered = false;
+	size_t i;
+
+	for (i = 0; i < c->npfx; i++) {
+		if (!prefix_cmp(&c->pfx[i], x) ||
+		    (!c->pfx[i].via && prefix_covers(&c->pfx[i], x)))
+			return;		/* the file says it itself: it wins */
+		if (c->pfx[i].via && c->pfx[i].plen < x->plen &&
+		    prefix_covers(&c->pfx[i], x))
+			covered = true;
+	}
+	for (i = 0; covered && i < c->nexcl; i++)
+		if (prefix_covers(&c->excl[i], x))
+			return;
+	if (!covered)
+		return;
+	if (c->nexcl == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		c->excl = realloc(c->excl, *cap * sizeof(*c->excl));
+		if (!c->excl)
+			abort();
+	}
+	c->excl[c->nexcl] = *x;
+	c->excl[c->nexcl].via = ERCX_VIA_NONE;
+	c->excl[c->nexcl].line = 0;
+	c->nexcl++;
+}
+
+static int cmp_plen(const void *a, const void *b)
+{
+	const struct cfg_prefix *x = a, *y = b;
+
+	return x->plen != y->plen ? (int)x->plen - (int)y->plen :
+	       prefix_cmp(x, y);
+}
+
+void host_exclusions(struct config *c, const struct host_addr *h, size_t n)
+{
+	struct cfg_prefix *cand = calloc(2 * n + 1, sizeof(*cand));
+	size_t i, m = 0, cap = 0;
+
+	if (!cand)
+		abort();
+	free(c->excl);
+	c->excl = NULL;
+	c->nexcl = 0;
+	for (i = 0; i < n; i++) {
+		if (other_subnet(c, &h[i]))
+			cand[m++] = h[i].net;
+		if (!is_loopback(&h[i].local))
+			cand[m++] = h[i].local;
+	}
+	/* shortest first: an address inside an excluded subnet is dropped */
+	qsort(cand, m, sizeof(*cand), cmp_plen);
+	for (i = 0; i < m; i++)
+		if (!i || prefix_cmp(&cand[i], &cand[i - 1]))
+			excl_push(c, &cand[i], &cap);
+	free(cand);
+}
+
+int host_exclusions_update(struct config *c)
+{
+	struct host_addr *h;
+	size_t n;
+
+	if (host_addrs(&h, &n))
+		return -1;
+	host_exclusions(c, h, n);
+	free(h);
+	return 0;
 }
 
 static void rule_probe_target(const struct config *c, int family,
@@ -1002,6 +1180,8 @@ void rules_check(const struct config *c, struct findings *fs)
 	rule_rp_filter_dev(&c->er, "ExpressRoute", fs);
 	rule_rp_filter_dev(&c->vpn, "VPN", fs);
 	rule_probe_via_er(c, fs);
+	rule_device_missing(c, fs);
+	rule_prefix_connected(c, fs);
 	if (fs->n > 1)
 		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_finding);
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <net/if.h>
+
 #include "config.h"
 
 enum rule_severity { SEV_WARNING, SEV_ERROR };
@@ -58,6 +60,31 @@ struct findings {
  */
 extern int (*rules_route_dev)(int family, const void *addr, char *dev,
 			      size_t len);
+
+/* An address of the host, on device @dev: itself (/32, /128) and its subnet */
+struct host_addr {
+	char dev[IF_NAMESIZE];
+	struct cfg_prefix local, net;
+};
+/* @h->net from @h->local and the subnet's length @plen */
+void host_addr_set_net(struct host_addr *h, uint8_t plen);
+/*
+ * The host's addresses (0, and a malloc'ed array in @v), or -1: set by
+ * ercoexistctl to an rtnetlink dump (rtnl_host_addrs); NULL in the unit
+ * tests, which read $ERCX_PROCFS_ROOT/addrs ("DEV ADDR/PLEN" lines).
+ */
+extern int (*rules_host_addrs)(struct host_addr **v, size_t *n);
+
+/*
+ * The exclusions (ERCX_VIA_NONE) the host adds to @c's policy, in
+ * c->excl: its own addresses, and the subnets connected to its devices
+ * other than the ER and VPN devices, each only where a steerable prefix of
+ * the file covers it (elsewhere it would change nothing) and the file does
+ * not name that very prefix itself.  host_exclusions_update() reads the
+ * addresses first; 0, or -1 when they cannot be read.
+ */
+void host_exclusions(struct config *c, const struct host_addr *h, size_t n);
+int host_exclusions_update(struct config *c);
 
 /*
  * Run every rule on @c (which should have parsed without errors) and append

@@ -447,16 +447,14 @@ int cmd_status(int argc, char **argv)
 /* ------------------------------------------------------------------------ */
 /* get ADDR: which prefix an address falls in, its path now, and why         */
 
-static bool prefix_covers(const struct cfg_prefix *p, int family,
-			  const uint8_t *a)
+static bool prefix_holds(const struct cfg_prefix *p, int family,
+			 const uint8_t *a)
 {
-	unsigned int full = p->plen / 8, rest = p->plen % 8;
+	struct cfg_prefix host = { .family = (uint8_t)family };
 
-	if (p->family != family)
-		return false;
-	if (memcmp(p->addr, a, full))
-		return false;
-	return !rest || !((p->addr[full] ^ a[full]) & (0xff00 >> rest));
+	memcpy(host.addr, a, family == AF_INET ? 4 : 16);
+	host.plen = family == AF_INET ? 32 : 128;
+	return prefix_covers(p, &host);
 }
 
 /*
@@ -474,15 +472,15 @@ static void get_match(const struct config *c, int family, const uint8_t *a,
 	for (i = 0; i < c->npfx; i++) {
 		const struct cfg_prefix *p = &c->pfx[i];
 
-		if (prefix_covers(p, family, a) && (!*lm || p->plen > (*lm)->plen))
+		if (prefix_holds(p, family, a) && (!*lm || p->plen > (*lm)->plen))
 			*lm = p;
 	}
-	if (!*lm || (*lm)->path == ERCX_PATH_NONE)
+	if (!*lm || (*lm)->path == ERCX_PATH_NONE || !(*lm)->via)
 		return;
 	for (i = 0; i < c->npfx; i++) {
 		const struct cfg_prefix *p = &c->pfx[i];
 
-		if (prefix_covers(p, family, a) &&
+		if (prefix_holds(p, family, a) &&
 		    (p->via & (1U << ((*lm)->path - 1))) &&
 		    (!*eff || p->plen > (*eff)->plen))
 			*eff = p;
@@ -494,7 +492,9 @@ static void get_why(const struct status *s, const struct cfg_prefix *lm,
 {
 	const struct path_state *er = &s->path[0].st;
 
-	if (s->mode != ERCX_MODE_AUTO) {
+	if (!lm->via) {
+		snprintf(why, len, "an exclusion (the gateway's own address or connected subnet, or an Exclude line): never steered, main routing table");
+	} else if (s->mode != ERCX_MODE_AUTO) {
 		snprintf(why, len, "mode %s (ercoexistctl failover; auto undoes it)",
 			 mode_name((unsigned int)s->mode));
 	} else if (lm->path == ERCX_PATH_NONE) {
@@ -582,7 +582,8 @@ int cmd_get(int argc, char **argv)
 		return EXIT_OK;
 	}
 	print_prefix_via("match", "\n  prefix: %s via", lm);
-	print_string(PRINT_ANY, "path", "\n  path: %s", path_name(lm->path));
+	print_string(PRINT_ANY, "path", "\n  path: %s",
+		     lm->via ? path_name(lm->path) : "main");
 	if (eff && eff != lm)
 		print_prefix_via("in_force", ", by %s via", eff);
 	else

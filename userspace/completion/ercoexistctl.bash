@@ -6,7 +6,7 @@ _ercoexistctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local cmds="load check showconf status get failover auto monitor flush health"
+	local cmds="load check showconf status get failover auto monitor flush daemon health"
 	local globals="-j --json -p --pretty -n --netns -V --version -h --help"
 	if [[ $prev == -n || $prev == --netns ]]; then
 		COMPREPLY=($(compgen -W "$(ip netns list 2>/dev/null | awk '{print $1}')" -- "$cur"))
@@ -45,6 +45,13 @@ _ercoexistctl()
 		else
 			_filedir conf
 			COMPREPLY+=($(compgen -W "-" -- "$cur"))
+		fi
+		;;
+	daemon)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		else
+			_filedir conf
 		fi
 		;;
 	failover)

@@ -145,7 +145,7 @@ run check --help
 ok $? "check --help: usage on stdout, exit 0"
 
 # Every command: COMMAND --help prints its usage on stdout and exits 0
-for c in load check showconf status get failover auto monitor flush health; do
+for c in load check showconf status get failover auto monitor flush daemon health; do
 	run "$c" --help
 	[ $rc -eq 0 ] && grep -q "^Usage: ercoexistctl $c\b" "$T/out" && [ ! -s "$T/err" ]
 	ok $? "$c --help: usage on stdout, exit 0"
@@ -328,15 +328,17 @@ Device = ercx-nodev0
 Device = lo
 CONF
 run load --check "$T/nodev.conf"
-[ $rc -eq 1 ] && grep -qx "$T/nodev.conf:2: no such device 'ercx-nodev0'" "$T/err"
-ok $? "load --check resolves devices: 'no such device' with file:line"
+[ $rc -eq 0 ] && grep -q "^$T/nodev.conf:2: warning\[device-missing\]: \[ExpressRoute\] Device ercx-nodev0 does not exist" "$T/err" &&
+	! grep -q "Device lo" "$T/err"
+ok $? "load --check resolves devices: a missing one is a warning with file:line, exit 0"
 
 run check "$T/nodev.conf"
 [ $rc -eq 0 ]
-ok $? "check does not resolve devices"
+ok $? "check: a missing device is not an error"
 
-run load "$T/nodev.conf"
-[ $rc -eq 1 ] && grep -q "no such device" "$T/err" && [ ! -s "$T/out" ]
+printf '[ExpressRoute]\nDevice = ercx-nodev0\n[VPN]\nDevice = lo\n[Policy]\nPrefix = 10.0.0.0/33 er\n' >"$T/bad.conf"
+run load "$T/bad.conf"
+[ $rc -eq 1 ] && grep -q "prefix length out of range" "$T/err" && [ ! -s "$T/out" ]
 ok $? "load of a bad config: exit 1 before any kernel contact"
 
 # A second device that exists here, for load tests that must get past

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 			config_free(&c);
 			return EXIT_USAGE;
 		}
-		ret = rtnl_install(&c);
+		ret = rtnl_sync(&c, NULL);
 		config_free(&c);
 		return ret;
 	}

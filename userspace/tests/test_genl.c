@@ -31,7 +31,8 @@ static const char conf[] =
 	"FwMark = 0x00330000\nTable = 0x66\n"
 	"[Policy]\nPrefix = 10.17.0.0/16 er vpn\n";
 
-static struct nlmsghdr *encode(const struct config *c, char **buf)
+static struct nlmsghdr *encode_flags(const struct config *c, char **buf,
+				     unsigned int flags)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
@@ -41,8 +42,13 @@ static struct nlmsghdr *encode(const struct config *c, char **buf)
 	nlh->nlmsg_type = FAMILY;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = ERCX_CMD_POLICY_SET;
-	codec_put_policy(nlh, c);
+	codec_put_policy(nlh, c, flags);
 	return nlh;
+}
+
+static struct nlmsghdr *encode(const struct config *c, char **buf)
+{
+	return encode_flags(c, buf, 0);
 }
 
 static const struct nlattr *find(const struct nlmsghdr *nlh, uint16_t type)
@@ -123,9 +129,9 @@ static void test_underlay_encoding(void)
 	const uint64_t banned = 1ULL << ERCX_PATH_A_PROBE4 | 1ULL << ERCX_PATH_A_PROBE6 |
 				1ULL << ERCX_PATH_A_PROBE_INTERVAL_MS |
 				1ULL << ERCX_PATH_A_PROBE_MULTIPLIER |
-				1ULL << ERCX_PATH_A_PEER4 | 1ULL << ERCX_PATH_A_PEER6 |
-				1ULL << ERCX_PATH_A_IFNAME;
-	const uint64_t want = 1ULL << ERCX_PATH_A_IFINDEX | 1ULL << ERCX_PATH_A_GATEWAY4 |
+				1ULL << ERCX_PATH_A_PEER4 | 1ULL << ERCX_PATH_A_PEER6;
+	const uint64_t want = 1ULL << ERCX_PATH_A_IFNAME |
+			      1ULL << ERCX_PATH_A_IFINDEX | 1ULL << ERCX_PATH_A_GATEWAY4 |
 			      1ULL << ERCX_PATH_A_GATEWAY6 | 1ULL << ERCX_PATH_A_FWMARK |
 			      1ULL << ERCX_PATH_A_TABLE;
 	uint32_t ifi = 0, mark = 0, table = 0;
@@ -144,9 +150,9 @@ static void test_underlay_encoding(void)
 	tap_ok(ul != NULL, "POLICY_SET carries ERCX_A_UNDERLAY");
 	m = ul ? nest_types(ul, &ifi, &mark, &table) : 0;
 	tap_ok(m == want && ifi == IF_UL && mark == 0x00330000 && table == 102,
-	       "the underlay nest: ifindex, gateway4, gateway6, fwmark 0x00330000, table 102 (types 0x%llx)",
+	       "the underlay nest: ifname, ifindex, gateway4, gateway6, fwmark 0x00330000, table 102 (types 0x%llx)",
 	       (unsigned long long)m);
-	tap_ok(!(m & banned), "the underlay nest has no probe, peer or ifname");
+	tap_ok(!(m & banned), "the underlay nest has no probe or peer");
 	ifi = 0;
 	m = nest_types(find(nlh, ERCX_A_PATH_VPN), &ifi, &mark, &table);
 	tap_ok((m & (1ULL << ERCX_PATH_A_PEER4)) && (m & (1ULL << ERCX_PATH_A_PEER6)) &&
@@ -169,8 +175,9 @@ static void test_underlay_encoding(void)
 	nlh = encode(&c, &buf);
 	ul = find(nlh, ERCX_A_UNDERLAY);
 	m = ul ? nest_types(ul, &ifi, &mark, &table) : 0;
-	tap_ok(m == (1ULL << ERCX_PATH_A_IFINDEX | 1ULL << ERCX_PATH_A_FWMARK |
-		     1ULL << ERCX_PATH_A_TABLE) && mark == 0x00e30000 && table == 227,
+	tap_ok(m == (1ULL << ERCX_PATH_A_IFNAME | 1ULL << ERCX_PATH_A_IFINDEX |
+		     1ULL << ERCX_PATH_A_FWMARK | 1ULL << ERCX_PATH_A_TABLE) &&
+	       mark == 0x00e30000 && table == 227,
 	       "[Underlay] Device alone: default fwmark 0x00e30000, table 227, no gateways");
 	free(buf);
 	config_free(&c);
@@ -319,11 +326,79 @@ static void test_msg_bounds(void)
 	free(out);
 }
 
+/* Prefix nests with VIA 0 (exclusions) and in all in @nlh */
+static void count_prefixes(const struct nlmsghdr *nlh, int *excl, int *all)
+{
+	const struct nlattr *a, *b;
+
+	*excl = *all = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != ERCX_A_PREFIX)
+			continue;
+		(*all)++;
+		mnl_attr_for_each_nested(b, a)
+			if (mnl_attr_get_type(b) == ERCX_PFX_A_VIA &&
+			    mnl_attr_get_u8(b) == ERCX_VIA_NONE)
+				(*excl)++;
+	}
+}
+
+/* Devices by name, Exclude lines and the host's exclusions, Transit */
+static void test_names_exclusions(void)
+{
+	const struct nlattr *er, *a;
+	struct cfg_prefix host;
+	struct nlmsghdr *nlh;
+	uint32_t ifi = 0, mark = 0, table = 0;
+	const char *why;
+	struct config c;
+	int excl, all;
+	char *buf;
+	uint64_t m;
+
+	tap_ok(parse_string(&c, "[ExpressRoute]\nDevice = er0\nGateway = 192.0.2.1\n"
+			    "[VPN]\nDevice = vti0\n[Policy]\nTransit = yes\n"
+			    "Prefix = 10.0.0.0/8 er vpn\nExclude = 10.1.2.0/24\n", "t.conf") == 0,
+	       "Transit and Exclude parse");
+	parse_prefix("10.1.0.0/24", &host, &why);
+	c.excl = calloc(1, sizeof(*c.excl));
+	c.excl[0] = host;
+	c.nexcl = 1;
+	c.vpn.ifindex = IF_VPN;	/* er0 does not exist: index 0 */
+	nlh = encode(&c, &buf);
+	er = find(nlh, ERCX_A_PATH_ER);
+	m = er ? nest_types(er, &ifi, &mark, &table) : 0;
+	tap_ok((m & (1ULL << ERCX_PATH_A_IFNAME)) && !(m & (1ULL << ERCX_PATH_A_IFINDEX)),
+	       "a device that does not exist: by name only, no ifindex (types 0x%llx)",
+	       (unsigned long long)m);
+	m = nest_types(find(nlh, ERCX_A_PATH_VPN), &ifi, &mark, &table);
+	tap_ok((m & (1ULL << ERCX_PATH_A_IFNAME)) && ifi == IF_VPN,
+	       "a device that exists: by name and by its ifindex");
+	a = find(nlh, ERCX_A_TRANSIT);
+	tap_ok(a && mnl_attr_get_u8(a) == 1, "Transit = yes: ERCX_A_TRANSIT 1");
+	count_prefixes(nlh, &excl, &all);
+	tap_ok(excl == 2 && all == 3,
+	       "the Exclude line and the host's exclusion go as VIA 0 (%d of %d)", excl, all);
+	free(buf);
+
+	c.transit = CFG_NO;
+	c.er.ifindex = IF_ER;
+	nlh = encode_flags(&c, &buf, CODEC_LEGACY);
+	m = nest_types(find(nlh, ERCX_A_PATH_ER), &ifi, &mark, &table);
+	count_prefixes(nlh, &excl, &all);
+	tap_ok(!(m & (1ULL << ERCX_PATH_A_IFNAME)) && ifi == IF_ER &&
+	       !find(nlh, ERCX_A_TRANSIT) && excl == 0 && all == 1,
+	       "for a module that predates names: ifindex only, no Transit, no exclusions");
+	free(buf);
+	config_free(&c);
+}
+
 int main(void)
 {
 	test_msg_bounds();
 	test_underlay_encoding();
 	test_showconf_round_trip();
 	test_underlay_event();
+	test_names_exclusions();
 	return tap_done();
 }

@@ -307,6 +307,54 @@ static void test_scale(void)
 	unsetenv(ERCX_PROCFS_ROOT_ENV);
 }
 
+/* The host's exclusions: only what a steered prefix covers, deduplicated */
+static void test_exclusions(void)
+{
+	static const char *const addrs[][2] = {
+		{ "lo", "127.0.0.1/8" }, { "lan0", "10.1.0.1/24" },
+		{ "lan0", "10.1.0.9/24" }, { "lan1", "172.16.0.1/24" },
+		{ "er0", "10.255.0.2/30" }, { "vti0", "169.254.21.2/30" },
+		{ "lan0", "fd01::1/64" }, { "dmz0", "10.9.0.0/16" },
+	};
+	struct host_addr h[8];
+	char *txt, b[PREFIX_STRLEN];
+	struct memout mo;
+	struct config c;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		char a[64], *slash;
+
+		snprintf(h[i].dev, sizeof(h[i].dev), "%s", addrs[i][0]);
+		snprintf(a, sizeof(a), "%s", addrs[i][1]);
+		slash = strchr(a, '/');
+		*slash = '\0';
+		snprintf(slash, 8, "/%d", strchr(a, ':') ? 128 : 32);
+		if (parse_prefix(a, &h[i].local, &why))
+			abort();
+		host_addr_set_net(h + i, (uint8_t)atoi(strchr(addrs[i][1], '/') + 1));
+	}
+	parse_string(&c, "[ExpressRoute]\nDevice = er0\nGateway = 10.255.0.1\n[VPN]\nDevice = vti0\n"
+		     "[Policy]\nPrefix = 10.0.0.0/8 er vpn\nPrefix = 10.9.0.0/16 er\n"
+		     "Exclude = 10.1.0.0/16\n", "t.conf");
+	host_exclusions(&c, h, 8);
+	memout_open(&mo);
+	for (i = 0; i < c.nexcl; i++)
+		fprintf(mo.f, "%s%s", i ? " " : "", format_prefix(&c.excl[i], b, sizeof(b)));
+	txt = memout_close(&mo);
+	/*
+	 * lan0's subnet and addresses: inside the file's own Exclude; lan1,
+	 * the tunnel and fd01::/64: no steered prefix covers them; dmz0's
+	 * /16 is a Prefix line itself (the file wins) but its address is an
+	 * own address under it; er0's subnet is a path's: only its address.
+	 */
+	tap_ok(!strcmp(txt, "10.9.0.0/32 10.255.0.2/32"),
+	       "host exclusions: own addresses and other subnets that a steered prefix covers (%s)", txt);
+	free(txt);
+	config_free(&c);
+}
+
 int main(void)
 {
 	test_table();
@@ -314,5 +362,6 @@ int main(void)
 	test_output();
 	test_no_azure();
 	test_scale();
+	test_exclusions();
 	return tap_done();
 }
