@@ -77,7 +77,7 @@ er_is() {	# REASON [IFINDEX]: status of the ER path
 	_status_is 'j["paths"]["er"]["reason"]' "$1" &&
 		{ [ -z "${2:-}" ] || _status_is 'j["paths"]["er"]["ifindex"]' "$2"; }
 }
-ifindex_of() { nsx gw cat "/sys/class/net/$1/ifindex" 2>/dev/null || echo none; }
+ifindex_of() { nsx_sys gw cat "/sys/class/net/$1/ifindex" 2>/dev/null || echo none; }
 
 # ---- devices by name
 nsx gw ip link del er0
