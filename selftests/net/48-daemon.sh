@@ -83,7 +83,7 @@ vti0_create() {
 		nsx gw ip addr add "$GW_VTI6/64" dev vti0 nodad
 }
 
-tap_plan 32
+tap_plan 44
 dmesg_mark
 topo_setup
 tap_result $? "topology up"
@@ -163,6 +163,78 @@ ctl showconf | grep -qx "Exclude = $ONPREM_NET4"
 tap_result $? "the lan $ONPREM_NET4 is an exclusion in showconf"
 ping_from azure "$ONPREM4" 3
 tap_result $? "azure reaches the lan under the summary"
+
+# 6b. (issue 9 item 4) no capture, no loop, both ways over each path: with
+# the 10.0.0.0/8 summary, then with 0.0.0.0/0 and ::/0, onprem reaches
+# Azure by the active path (ER, then the VPN forced) and Azure reaches
+# onprem by ER and by the VPN (azure's default route moved); no ICMP
+# time-exceeded leaves gw, er or vpn meanwhile.
+loops_nft() {
+	cat <<EOF
+table inet loops {
+	counter te { }
+	chain c_out {
+		type filter hook output priority 0; policy accept;
+		icmp type time-exceeded counter name te
+		icmpv6 type time-exceeded counter name te
+	}
+}
+EOF
+}
+for n in gw er vpn; do loops_nft | nsx $n nft -f -; done
+te_total() {
+	local n s=0
+	for n in gw er vpn; do s=$((s + $(nft_counter $n inet loops te))); done
+	echo $s
+}
+azure_via() {	# er|vpn: azure's default routes (its replies follow the flow)
+	case "$1" in
+	er) nsx azure ip route replace default via 10.255.1.1 &&
+		nsx azure ip -6 route replace default via fd00:1::1 ;;
+	vpn) nsx azure ip route replace default via 10.255.2.1 &&
+		nsx azure ip -6 route replace default via fd00:2::1 ;;
+	esac
+}
+# both_ways LABEL ACTIVE FAMILIES...: onprem -> Azure by ACTIVE (a point per
+# family); Azure -> onprem by ER and by the VPN (one point)
+both_ways() {
+	local label=$1 want=$2 f via bad=''
+	shift 2
+	for f in "$@"; do
+		case $f in
+		4) expect_path "$label: onprem -> Azure IPv4 by $want" "$AZ4" "$want" 3 ;;
+		6) expect_path "$label: onprem -> Azure IPv6 by $want" "$AZ6" "$want" 3 ;;
+		esac
+	done
+	for via in er vpn; do
+		azure_via $via || bad="$bad route-$via"
+		for f in "$@"; do
+			case $f in
+			4) ping_from azure "$ONPREM4" 3 || bad="$bad $via-4" ;;
+			6) ping_from azure "$ONPREM6" 3 || bad="$bad $via-6" ;;
+			esac
+		done
+	done
+	azure_via er
+	[ -z "$bad" ]
+	tap_result $? "$label: Azure -> onprem by ER and by the VPN (IPv$*)${bad:+, failed:$bad}"
+}
+te0=$(te_total)
+both_ways "10.0.0.0/8, ER active" er 4
+ctl failover --to vpn >/dev/null
+both_ways "10.0.0.0/8, the VPN forced" vpn 4
+ctl auto >/dev/null
+topo_config "$TOPO_CONF" extra=$'Prefix = 0.0.0.0/0 er vpn\nPrefix = ::/0 er vpn'
+[ -n "$DPID" ] && kill -HUP "$DPID"
+wait_until "$WAIT" sh -c "ip netns exec $ERCX_NS-gw $ERCX_CTL showconf | grep -qx 'Prefix = ::/0 er vpn'"
+tap_result $? "SIGHUP: 0.0.0.0/0 and ::/0 loaded"
+both_ways "0.0.0.0/0 and ::/0, ER active" er 4 6
+ctl failover --to vpn >/dev/null
+both_ways "0.0.0.0/0 and ::/0, the VPN forced" vpn 4 6
+ctl auto >/dev/null
+te1=$(te_total)
+[ "$te1" = "$te0" ]
+tap_result $? "no ICMP time-exceeded from gw, er or vpn: no loop ($te0 -> $te1)"
 
 # 7. SIGTERM: the daemon ends, the policy, rules and routes stay
 if [ -n "$DPID" ]; then
