@@ -14,7 +14,17 @@
 #                   non-static kernel function, no circle of calls between
 #                   the kernel files
 #   make fuzz       the core's libFuzzer targets (MSS rewrite, prefix table),
-#                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each
+#                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each;
+#                   then the netlink fuzzer in the VM on NLFUZZ_KERNEL (debug):
+#                   NLFUZZ_MESSAGES (1000000, check: 100000) messages as root,
+#                   NLFUZZ_CONC_MS (60000) of concurrency, NLFUZZ_PRIV (50000)
+#                   per privilege phase, seed NLFUZZ_SEED (default: from the
+#                   clock; printed either way)
+#   make stress     the stress suite (selftests/net/95-stress.sh) with the
+#                   issue's counts (ERCX_STRESS=full: 20 policy replaces, 50
+#                   rmmod/insmod, 200 namespaces, a 10 s flap storm) in the
+#                   VM on STRESS_KERNEL (debug); check runs it with small
+#                   counts on the debug kernel
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,
 #                   completion and systemd unit (DESTDIR=, PREFIX=/usr)
 #   make dkms-install  the module through DKMS, rebuilt on kernel upgrades:
@@ -32,7 +42,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
 .PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
-	install bench-failover fuzz dkms-install dkms-remove
+	install bench-failover fuzz nlfuzz stress dkms-install dkms-remove
 
 all: kmod userspace
 
@@ -69,8 +79,36 @@ lint:
 
 FUZZ_SECONDS ?= 600
 FUZZ_SEED ?= 1
+# Both halves run even when the first fails; fuzz fails if either did.
 fuzz:
-	$(MAKE) -C kmod/core/test libfuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED)
+	@rc=0; \
+	$(MAKE) -C kmod/core/test libfuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) || rc=1; \
+	$(MAKE) --no-print-directory nlfuzz || rc=1; \
+	exit $$rc
+
+# The netlink fuzzer (selftests/genl/fuzz.sh) in the VM, longer than in
+# check.  About 2 s of debug-kernel guest time per 1,000 messages: the
+# suite's watchdog grows with the count.
+NLFUZZ_KERNEL ?= debug
+NLFUZZ_MESSAGES ?= 1000000
+NLFUZZ_CONC_MS ?= 60000
+NLFUZZ_PRIV ?= 50000
+NLFUZZ_SEED ?=
+nlfuzz:
+	ERCX_SUITE_TIMEOUT=$$(( 600 + $(NLFUZZ_MESSAGES) / 1000 )) \
+	ERCX_VM_TIMEOUT=$$(( 3 * (900 + $(NLFUZZ_MESSAGES) / 1000) )) \
+	$(TOP)/selftests/vm/run.sh --kernel $(NLFUZZ_KERNEL) --suite selftests/genl/fuzz.sh \
+		--env ERCX_FUZZ_MESSAGES=$(NLFUZZ_MESSAGES) \
+		--env ERCX_FUZZ_CONC_MS=$(NLFUZZ_CONC_MS) \
+		--env ERCX_FUZZ_PRIV_MESSAGES=$(NLFUZZ_PRIV) \
+		$(if $(NLFUZZ_SEED),--env ERCX_FUZZ_SEED=$(NLFUZZ_SEED))
+
+# The stress suite with the issue's counts (selftests/net/95-stress.sh)
+STRESS_KERNEL ?= debug
+stress:
+	ERCX_SUITE_TIMEOUT=3600 ERCX_VM_TIMEOUT=12000 \
+	$(TOP)/selftests/vm/run.sh --kernel $(STRESS_KERNEL) \
+		--suite selftests/net/95-stress.sh --env ERCX_STRESS=full
 
 spec-check:
 	$(TOP)/scripts/spec-check.py
