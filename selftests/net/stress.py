@@ -33,7 +33,9 @@
           count NETNS   a whole dump in NETNS: "count NETNS MESSAGES ERRNO"
           setup NETNS   in NETNS (through rtnetlink, no process per
                         namespace): lo up, dummies d-er (192.0.2.2/30) and
-                        d-vpn (169.254.21.2/30), up: "ready NETNS"
+                        d-vpn (169.254.21.2/30), up, and a veth w0 whose
+                        peer, up, is NETNS in this process's namespace (it
+                        goes when NETNS is dismantled): "ready NETNS"
   stress.py events FILE
         `monitor -j` output: "FAILOVERS FAILBACKS OTHER", the active-path
         events away from ER, back to it, and others (policy changes aside)
@@ -344,6 +346,18 @@ class Dumper:
                                   socket.if_nametoindex(name))
                 self.rtnl(sk, RTM_NEWADDR, NLM_F_CREATE_EXCL,
                           ifa + nla(2, a) + nla(1, a))
+            # the witness: a veth whose peer, named after the namespace,
+            # lives (up) in the home namespace until this one is dismantled
+            IFLA_NET_NS_FD, IFLA_LINKINFO, IFLA_INFO_KIND = 28, 18, 1
+            IFLA_INFO_DATA, VETH_INFO_PEER = 2, 1
+            peer = (struct.pack("=BxHiII", 0, 0, 0, IFF_UP, IFF_UP) +
+                    nla(3, ns.encode() + b"\0") +
+                    nla(IFLA_NET_NS_FD, struct.pack("=i", self.home)))
+            ifi = struct.pack("=BxHiII", 0, 0, 0, IFF_UP, IFF_UP)
+            self.rtnl(sk, RTM_NEWLINK, NLM_F_CREATE_EXCL,
+                      ifi + nla(3, b"w0\0") +
+                      nla(IFLA_LINKINFO, nla(IFLA_INFO_KIND, b"veth") +
+                          nla(IFLA_INFO_DATA, nla(VETH_INFO_PEER, peer))))
             sk.close()
         finally:
             self.libc.setns(self.home, CLONE_NEWNET)

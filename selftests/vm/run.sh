@@ -11,10 +11,7 @@
 #   default   build the module for the kernel, ercoexistctl, selftests/genl
 #             and build/bench/udpstream,
 #             boot, run every selftests/net/[0-9]*.sh, selftests/genl/run.sh
-#             and selftests/genl/fuzz.sh (the netlink fuzzer), except a
-#             suite whose "# ercx-kernels: SERIES..." line (in its first 30
-#             lines; SERIES: 6.1 6.12 debug) leaves this kernel out (a
-#             --suite named on the command line always runs),
+#             and selftests/genl/fuzz.sh (the netlink fuzzer),
 #             print each suite's TAP, then check the guest's kernel log
 #   --env     export NAME=VALUE to the suites or CMD in the guest (through
 #             the kernel command line: no spaces in VALUE)
@@ -57,10 +54,9 @@ verbose=0
 hold_keys=1
 no_module=0
 envs=()
-explicit_suites=0
 
 usage() {
-	sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-1}"
 }
 
@@ -72,8 +68,8 @@ while [ $# -gt 0 ]; do
 	--exec=*) mode="exec"; cmd=${1#*=} ;;
 	--demo) mode=demo ;;
 	--inject-defects) mode=inject ;;
-	--suite) suites+=("$2"); explicit_suites=1; shift ;;
-	--suite=*) suites+=("${1#*=}"); explicit_suites=1 ;;
+	--suite) suites+=("$2"); shift ;;
+	--suite=*) suites+=("${1#*=}") ;;
 	--env) envs+=("$2"); shift ;;
 	--env=*) envs+=("${1#*=}") ;;
 	--timeout) timeout=$2; shift ;;
@@ -134,20 +130,6 @@ for e in "${envs[@]}"; do
 		exit 1
 	fi
 done
-
-# runs_on SUITE SERIES: 0 unless the suite's "# ercx-kernels:" line leaves
-# the series out (6.1, 6.12, debug; a KVER counts as its series)
-runs_on() {
-	local want s=$2
-	want=$(sed -n '1,30{s/^# ercx-kernels:[[:space:]]*//p}' "$TOP/$1" 2>/dev/null | head -n 1)
-	[ -n "$want" ] || return 0
-	case "$s" in
-	debug|*-ercx-debug) s=debug ;;
-	6.1|6.1.*) s=6.1 ;;
-	6.12|6.12.*) s=6.12 ;;
-	esac
-	[[ " $want " == *" $s "* ]]
-}
 
 if [ ${#suites[@]} -eq 0 ] && [ "$mode" = suites ]; then
 	for s in "$TOP"/selftests/net/[0-9]*.sh; do
@@ -303,19 +285,10 @@ for ser in $series; do
 		fi
 	fi
 
-	# this kernel's suites: the default list without those that leave it out
-	ksuites=()
-	for s in "${suites[@]}"; do
-		if [ $explicit_suites = 1 ] || runs_on "$s" "$ser"; then
-			ksuites+=("$s")
-		else
-			echo "# $s: not on $ser (its ercx-kernels line)"
-		fi
-	done
 	case "$mode" in
 	exec) printf '%s\n' "$cmd" >"$out/cmd" ;;
 	inject) printf '%s\n' true >"$out/cmd" ;;
-	suites) printf '%s\n' "${ksuites[@]}" >"$out/suites" ;;
+	suites) printf '%s\n' "${suites[@]}" >"$out/suites" ;;
 	esac
 
 	# The debug kernel runs everything several times slower under TCG
@@ -387,7 +360,7 @@ for ser in $series; do
 	fi
 
 	if [ "$mode" = suites ]; then
-		for s in "${ksuites[@]}"; do
+		for s in "${suites[@]}"; do
 			name=${s//\//_}
 			name=${name%.sh}
 			echo "# --- $s ($kver) ---"
@@ -482,7 +455,7 @@ for ser in $series; do
 		;;
 	suites)
 		grep -q '^not ok' "$out/vm.tap" && worst=1
-		for s in "${ksuites[@]}"; do
+		for s in "${suites[@]}"; do
 			name=${s//\//_}
 			name=${name%.sh}
 			grep -q '^not ok' "$out/$name.tap" && worst=1
