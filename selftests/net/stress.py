@@ -34,7 +34,7 @@
           setup NETNS   in NETNS (through rtnetlink, no process per
                         namespace): lo up, dummies d-er (192.0.2.2/30) and
                         d-vpn (169.254.21.2/30), up, and a veth w0 whose
-                        peer, up, is NETNS in this process's namespace (it
+                        peer is NETNS in this process's namespace (it
                         goes when NETNS is dismantled): "ready NETNS"
   stress.py events FILE
         `monitor -j` output: "FAILOVERS FAILBACKS OTHER", the active-path
@@ -347,10 +347,11 @@ class Dumper:
                 self.rtnl(sk, RTM_NEWADDR, NLM_F_CREATE_EXCL,
                           ifa + nla(2, a) + nla(1, a))
             # the witness: a veth whose peer, named after the namespace,
-            # lives (up) in the home namespace until this one is dismantled
+            # lives in the home namespace until this one is dismantled
             IFLA_NET_NS_FD, IFLA_LINKINFO, IFLA_INFO_KIND = 28, 18, 1
             IFLA_INFO_DATA, VETH_INFO_PEER = 2, 1
-            peer = (struct.pack("=BxHiII", 0, 0, 0, IFF_UP, IFF_UP) +
+            # (not up: veth opens the peer before it is joined, ENOTCONN)
+            peer = (struct.pack("=BxHiII", 0, 0, 0, 0, 0) +
                     nla(3, ns.encode() + b"\0") +
                     nla(IFLA_NET_NS_FD, struct.pack("=i", self.home)))
             ifi = struct.pack("=BxHiII", 0, 0, 0, IFF_UP, IFF_UP)
