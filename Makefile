@@ -17,8 +17,22 @@
 #                   kernel-doc -Wall and a kernel-doc comment on every
 #                   non-static kernel function, no circle of calls between
 #                   the kernel files
-#   make fuzz       the core's libFuzzer targets (MSS rewrite, prefix table),
-#                   FUZZ_SECONDS (600) each, FUZZ_SEED (1); check runs 60 s each
+#   make fuzz       longer runs of the fuzzers than check's: the core's
+#                   libFuzzer targets (MSS rewrite, prefix table),
+#                   FUZZ_SECONDS (600) each, FUZZ_SEED (1), check: 60 s each;
+#                   then in the VM on KERNEL (debug) the netlink fuzzer
+#                   (make nlfuzz: NLFUZZ_MESSAGES (1000000, check: 100000)
+#                   messages as root, NLFUZZ_CONC_MS (60000) of concurrency,
+#                   NLFUZZ_PRIV (50000) per privilege phase, NLFUZZ_SEED) and
+#                   the packet fuzzer (make mssfuzz: 75-mss-fuzz with
+#                   MSSFUZZ_N (100000, check: 10000, 1000 on debug) random
+#                   SYNs, MSSFUZZ_SEED); seeds default to the clock and are
+#                   printed either way
+#   make stress     the stress suite (selftests/net/95-stress.sh) with the
+#                   issue's counts (ERCX_STRESS=full: 100,000-prefix
+#                   policies replaced 20 times, 50 rmmod/insmod, 200
+#                   namespaces, 100 carrier changes/s for 10 s) in the VM on
+#                   KERNEL (debug); check runs it with smaller counts
 #   make install    the module (for KDIR's kernel) and ercoexistctl, man pages,
 #                   completion and systemd unit (DESTDIR=, PREFIX=/usr)
 #   make dkms-install  the module through DKMS, rebuilt on kernel upgrades:
@@ -36,7 +50,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
 .PHONY: all kmod userspace deps check unit vmtest demo lint clean spec-check \
-	install bench-failover bench-lookup fuzz dkms-install dkms-remove
+	install bench-failover bench-lookup fuzz nlfuzz mssfuzz stress dkms-install dkms-remove
 
 all: kmod userspace
 
@@ -77,8 +91,48 @@ lint:
 
 FUZZ_SECONDS ?= 600
 FUZZ_SEED ?= 1
+# The VM's kernel for fuzz and stress (KERNEL= is bench-failover's too)
+VM_KERNEL = $(or $(KERNEL),debug)
+# Each part runs even when one before failed; fuzz fails if any did.
 fuzz:
-	$(MAKE) -C kmod/core/test libfuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED)
+	@rc=0; \
+	$(MAKE) -C kmod/core/test libfuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) || rc=1; \
+	$(MAKE) --no-print-directory nlfuzz || rc=1; \
+	$(MAKE) --no-print-directory mssfuzz || rc=1; \
+	exit $$rc
+
+# The netlink fuzzer (selftests/genl/fuzz.sh) in the VM, longer than in
+# check.  About 2 s of debug-kernel guest time per 1,000 messages: the
+# suite's watchdog grows with the count.
+NLFUZZ_MESSAGES ?= 1000000
+NLFUZZ_CONC_MS ?= 60000
+NLFUZZ_PRIV ?= 50000
+NLFUZZ_SEED ?=
+nlfuzz:
+	ERCX_SUITE_TIMEOUT=$$(( 600 + $(NLFUZZ_MESSAGES) / 1000 )) \
+	ERCX_VM_TIMEOUT=$$(( 3 * (900 + $(NLFUZZ_MESSAGES) / 1000) )) \
+	$(TOP)/selftests/vm/run.sh --kernel $(VM_KERNEL) --suite selftests/genl/fuzz.sh \
+		--env ERCX_FUZZ_MESSAGES=$(NLFUZZ_MESSAGES) \
+		--env ERCX_FUZZ_CONC_MS=$(NLFUZZ_CONC_MS) \
+		--env ERCX_FUZZ_PRIV_MESSAGES=$(NLFUZZ_PRIV) \
+		$(if $(NLFUZZ_SEED),--env ERCX_FUZZ_SEED=$(NLFUZZ_SEED))
+
+# The packet fuzzer (selftests/net/75-mss-fuzz.sh) with more random SYNs:
+# 10,000 take ~50 s on 6.12, the debug kernel several times that
+MSSFUZZ_N ?= 100000
+MSSFUZZ_SEED ?=
+mssfuzz:
+	ERCX_SUITE_TIMEOUT=$$(( 600 + $(MSSFUZZ_N) / 20 )) \
+	ERCX_VM_TIMEOUT=$$(( 3 * (900 + $(MSSFUZZ_N) / 20) )) \
+	$(TOP)/selftests/vm/run.sh --kernel $(VM_KERNEL) --suite selftests/net/75-mss-fuzz.sh \
+		--env ERCX_MSSFUZZ_N=$(MSSFUZZ_N) \
+		$(if $(MSSFUZZ_SEED),--env ERCX_MSSFUZZ_SEED=$(MSSFUZZ_SEED))
+
+# The stress suite with the issue's counts (selftests/net/95-stress.sh)
+stress:
+	ERCX_SUITE_TIMEOUT=3600 ERCX_VM_TIMEOUT=12000 \
+	$(TOP)/selftests/vm/run.sh --kernel $(VM_KERNEL) \
+		--suite selftests/net/95-stress.sh --env ERCX_STRESS=full
 
 spec-check:
 	$(TOP)/scripts/spec-check.py

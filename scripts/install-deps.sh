@@ -18,7 +18,7 @@ PKGS="$KERNELS
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod
 	python3 python3-jsonschema python3-yaml python3-scapy
 	iproute2 iputils-ping iperf3 tcpdump nftables iptables ethtool socat procps
-	valgrind bash-completion clang libclang-rt-14-dev dkms keepalived
+	valgrind bash-completion clang libclang-rt-14-dev dkms keepalived strace
 	systemd"
 
 if [ $# -gt 0 ]; then

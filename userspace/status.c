@@ -295,20 +295,39 @@ static int status_fetch(struct status *s, struct config *c, bool *loaded)
 	char buf[256] = { 0 }, msg[256];
 	struct nlmsghdr *nlh;
 	struct nl nl;
-	int ret;
+	int ret, tries;
 
 	*loaded = false;
 	config_init(c, "kernel");
 	ret = genl_open(&nl);
 	if (ret)
 		return ret;
-	memset(s, 0, sizeof(*s));
-	nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
-	ret = nl_talk(&nl, nlh, status_cb, s, msg, sizeof(msg));
-	if (ret)
-		ret = report_refused(ret, msg);
-	else if (s->loaded || s->path[0].present)
+	/*
+	 * STATUS_GET (generation, prefix count, MSS...) and the policy read
+	 * after it are two requests: a policy replaced between them would
+	 * show one policy's figures with the other's prefixes.  Both must
+	 * be of one generation; else read both again.
+	 */
+	for (tries = 0; tries < 10; tries++) {
+		memset(s, 0, sizeof(*s));
+		*loaded = false;
+		nlh = genl_request(&nl, buf, ERCX_CMD_STATUS_GET, 0);
+		ret = nl_talk(&nl, nlh, status_cb, s, msg, sizeof(msg));
+		if (ret) {
+			ret = report_refused(ret, msg);
+			break;
+		}
+		if (!s->loaded && !s->path[0].present)
+			break;
 		ret = kernel_get_config(&nl, c, loaded);
+		if (ret || (*loaded == s->loaded &&
+			    (!*loaded || c->generation == s->generation)))
+			break;
+	}
+	if (tries == 10) {
+		fprintf(stderr, PROG_NAME ": the policy kept changing while it was read\n");
+		ret = EXIT_REFUSED;
+	}
 	nl_close(&nl);
 	return ret;
 }

@@ -5,7 +5,9 @@
   tcpstream.py recv PORT LOG       accept one connection on [::]:PORT; every
                                    20 ms append "TIME BYTES" (CLOCK_REALTIME,
                                    total received) to LOG; exit on EOF
-  tcpstream.py send HOST PORT SECS send 8 KiB every 10 ms, SECS * 100 times;
+  tcpstream.py send HOST PORT SECS [BYTES]
+                                   send 8 KiB (BYTES) every 10 ms, SECS * 100
+                                   times;
                                    print the MSS of the connection (TCP_MAXSEG),
                                    then "streaming" once the first second's
                                    100 are sent; SIGTERM ends the stream
@@ -45,12 +47,12 @@ def recv(port, log):
     conn.close()
 
 
-def send(host, port, secs):
+def send(host, port, secs, size=8192):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     s = socket.create_connection((host, port), timeout=30)
     print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG), flush=True)
-    chunk = b'x' * 8192
+    chunk = b'x' * size
     nxt = time.monotonic()
     sent = 0
     for i in range(int(secs * 100)):
@@ -96,8 +98,8 @@ def main():
     a = sys.argv[1:]
     if a[:1] == ['recv'] and len(a) == 3:
         recv(int(a[1]), a[2])
-    elif a[:1] == ['send'] and len(a) == 4:
-        send(a[1], int(a[2]), float(a[3]))
+    elif a[:1] == ['send'] and len(a) in (4, 5):
+        send(a[1], int(a[2]), float(a[3]), *[int(x) for x in a[4:]])
     elif a[:1] == ['gap'] and len(a) in (3, 4):
         gap(a[1], float(a[2]), float(a[3]) if len(a) == 4 else 1e18)
     else:

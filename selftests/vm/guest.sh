@@ -16,6 +16,8 @@
 #   ercx.host_busy=1     the host builds a kernel beside this VM (run.sh, from
 #                        ERCX_HOST_BUSY): exported to the suites, which then
 #                        do not judge timing comparisons
+#   ercx.env=NAME=VALUE  exported to the suites and to exec's CMD (run.sh
+#                        --env; repeatable)
 # and from the results share:
 #   cmd                  the command for exec mode (bash -c)
 #   suites               for suites mode: one suite path (relative to the repo)
@@ -55,6 +57,10 @@ for a in "${cmdline[@]}"; do
 	# the host builds something beside this VM (check.sh): the suites'
 	# timing comparisons are not judged
 	ercx.host_busy=1) export ERCX_HOST_BUSY=1 ;;
+	ercx.env=[A-Za-z_]*=*)
+		a=${a#ercx.env=}
+		export "${a%%=*}=${a#*=}"
+		;;
 	esac
 done
 

@@ -6,13 +6,15 @@
 #
 #   run.sh [--kernel 6.1|6.12|debug|all|KVER] [--suite PATH]... [--timeout SECS]
 #          [--exec 'CMD' | --demo | --inject-defects] [--no-build]
-#          [--no-hold-keys] [--no-module] [-v]
+#          [--env NAME=VALUE]... [--no-hold-keys] [--no-module] [-v]
 #
 #   default   build the module for the kernel, ercoexistctl, selftests/genl
 #             and build/bench/udpstream,
 #             boot, run every selftests/net/[0-9]*.sh, selftests/genl/run.sh
 #             and selftests/genl/fuzz.sh (the netlink fuzzer),
 #             print each suite's TAP, then check the guest's kernel log
+#   --env     export NAME=VALUE to the suites or CMD in the guest (through
+#             the kernel command line: no spaces in VALUE)
 #   --exec    insmod the module, run CMD (bash -c), print its output; exit
 #             status: CMD's (the worst over the kernels)
 #   --demo    boot 6.12 and run selftests/vm/demo.sh
@@ -51,9 +53,10 @@ build=1
 verbose=0
 hold_keys=1
 no_module=0
+envs=()
 
 usage() {
-	sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-1}"
 }
 
@@ -67,6 +70,8 @@ while [ $# -gt 0 ]; do
 	--inject-defects) mode=inject ;;
 	--suite) suites+=("$2"); shift ;;
 	--suite=*) suites+=("${1#*=}") ;;
+	--env) envs+=("$2"); shift ;;
+	--env=*) envs+=("${1#*=}") ;;
 	--timeout) timeout=$2; shift ;;
 	--no-build) build=0 ;;
 	--no-hold-keys) hold_keys=0 ;;
@@ -118,6 +123,13 @@ case "$kernels" in
 all) series="6.1 6.12 debug" ;;
 *) series=${kernels//,/ } ;;
 esac
+
+for e in "${envs[@]}"; do
+	if ! [[ "$e" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]]; then
+		echo "run.sh: --env '$e': NAME=VALUE, no spaces in VALUE" >&2
+		exit 1
+	fi
+done
 
 if [ ${#suites[@]} -eq 0 ] && [ "$mode" = suites ]; then
 	for s in "$TOP"/selftests/net/[0-9]*.sh; do
@@ -295,6 +307,9 @@ for ser in $series; do
 	[ $hold_keys = 0 ] && append="$append ercx.hold_keys=0"
 	[ $no_module = 1 ] && append="$append ercx.no_module=1"
 	[ -n "${ERCX_HOST_BUSY:-}" ] && append="$append ercx.host_busy=1"
+	for e in "${envs[@]}"; do
+		append="$append ercx.env=$e"
+	done
 	# oops=panic would hide the guest's results after an Oops: keep running.
 	append=${append/ oops=panic/}
 	# shellcheck disable=SC2054 # the commas are qemu's
