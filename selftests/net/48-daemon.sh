@@ -195,6 +195,11 @@ azure_via() {	# er|vpn: azure's default routes (its replies follow the flow)
 		nsx azure ip -6 route replace default via fd00:2::1 ;;
 	esac
 }
+# az_ping SRC DST: from a VNet host's address (by default the source would
+# be azure's link address, which only its own edge routes back to)
+az_ping() {
+	nsx azure ping -q -n -c 3 -i 0.05 -W 2 -I "$1" "$2" >/dev/null 2>&1
+}
 # both_ways LABEL ACTIVE FAMILIES...: onprem -> Azure by ACTIVE (a point per
 # family); Azure -> onprem by ER and by the VPN (one point)
 both_ways() {
@@ -210,8 +215,8 @@ both_ways() {
 		azure_via $via || bad="$bad route-$via"
 		for f in "$@"; do
 			case $f in
-			4) ping_from azure "$ONPREM4" 3 || bad="$bad $via-4" ;;
-			6) ping_from azure "$ONPREM6" 3 || bad="$bad $via-6" ;;
+			4) az_ping "$AZ4" "$ONPREM4" || bad="$bad $via-4" ;;
+			6) az_ping "$AZ6" "$ONPREM6" || bad="$bad $via-6" ;;
 			esac
 		done
 	done
