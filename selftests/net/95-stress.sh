@@ -66,7 +66,7 @@ UDPS=${ERCX_UDPSTREAM:-$ERCX_REPO/build/bench/udpstream}
 case "${ERCX_STRESS:-check}:$(uname -r)" in
 full:*) d_pfx=100000 d_rep=20 d_rel=50 d_ns=200 d_rate=100 d_flap=10 d_pps=1000 ;;
 *-debug) d_pfx=5000 d_rep=1 d_rel=1 d_ns=5 d_rate=20 d_flap=3 d_pps=100 ;;
-*) d_pfx=50000 d_rep=2 d_rel=5 d_ns=20 d_rate=100 d_flap=10 d_pps=1000 ;;
+*) d_pfx=20000 d_rep=2 d_rel=3 d_ns=10 d_rate=100 d_flap=5 d_pps=1000 ;;
 esac
 REPLACES=${STRESS_REPLACES:-$d_rep}
 RELOADS=${STRESS_RELOADS:-$d_rel}
