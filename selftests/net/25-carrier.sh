@@ -31,12 +31,12 @@ DIR=$(dirname "$(readlink -f "$0")")
 . "$DIR/topology.sh"
 
 # On the debug lane's kernel the losses say nothing about the design
-# (KASAN, lockdep) and twenty runs cost ten minutes: three runs each
+# (KASAN, lockdep) and twenty runs cost ten minutes: two runs each
 # exercise the same code, and the order is not judged there
 # (selftests/README lists it)
 ORDER_JUDGED=1
 case "$(uname -r)" in
-*-debug) : "${CARRIER_RUNS:=3}"; ORDER_JUDGED=0 ;;
+*-debug) : "${CARRIER_RUNS:=2}"; ORDER_JUDGED=0 ;;
 esac
 # Nor while the host builds a kernel beside this VM (make check on a machine
 # without the debug kernel cached, selftests/check.sh): the far end's close
